@@ -1,0 +1,21 @@
+// Registers the GEMM benchmarks: every backend on every shape it runs, at every thread count.
+#pragma once
+
+#include <vector>
+
+#include "fma_peak.hpp"
+#include "gemm_backend.hpp"
+#include "reference_rates.hpp"
+
+namespace nnk_bench {
+
+// Names read "<library>/<isa>/<transposes>/M:m/N:n/K:k/threads:t/real_time"; registered backend by backend, so that
+// one library's idle worker threads disturb the next library's runs at most once. Each benchmark reports
+//   FLOPS           2mnk per call as a rate counter (UseRealTime: wall-clock, right for multi-threaded code);
+//   peak_frac       that rate over the FMA peak of the backend's ceiling ISA at the same thread count;
+//   speedup_vs_ref  that rate over nnk::ref::sgemm's startup rate, on the shapes the reference runs.
+void register_gemm_benchmarks(const std::vector<GemmBackend>& backends, const std::vector<GemmShape>& shapes,
+                              const std::vector<int>& thread_counts, const PeakTable& peaks,
+                              const ReferenceRates& reference_rates);
+
+}  // namespace nnk_bench

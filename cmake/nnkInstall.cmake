@@ -1,0 +1,18 @@
+# cmake --install: libnnk.a, include/nnk/*.hpp and an exported package, so that another project does
+#   find_package(nnk 0.1 REQUIRED)  and  target_link_libraries(app PRIVATE nnk::nnk)
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(NNK_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/nnk)
+
+install(TARGETS nnk EXPORT nnkTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY include/nnk DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+install(EXPORT nnkTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
+
+configure_package_config_file(cmake/nnkConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/nnkConfig.cmake
+                              INSTALL_DESTINATION ${NNK_CMAKE_DIR})
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/nnkConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/nnkConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/nnkConfigVersion.cmake
+        DESTINATION ${NNK_CMAKE_DIR})

@@ -1,0 +1,4 @@
+# nnk_warnings: the warning set every target of the project compiles with (not exported).
+add_library(nnk_warnings INTERFACE)
+target_compile_options(nnk_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                              $<$<BOOL:${NNK_WERROR}>:-Werror>)
