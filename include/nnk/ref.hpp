@@ -32,7 +32,8 @@ void activation_backward(Activation g, ConstMatrixView a, ConstMatrixView da, Ma
 // The output layer in one pass. Z holds the logits (pre-activation) of the output layer, Y the targets.
 // Writes delta = g(Z) - Y with g = output_activation(loss) and returns the cost J = (1/m) * sum over the m columns
 // of the per-example loss. Binary cross-entropy is computed from the logit: log(1 + e^z) - y*z, exact for |z| >= 100.
-// delta may be Z itself.
+// delta may be Z itself. Categorical cross-entropy is -sum y * log_softmax(z); its delta softmax(z) - y is the
+// gradient only when every column of Y sums to 1 (one-hot or probability targets). Z must have >= 1 row and column.
 double loss_and_delta(Loss loss, ConstMatrixView z, ConstMatrixView y, MatrixView delta);
 
 // db = scale * (row sums of dZ); db is rows(dZ) x 1.
@@ -42,7 +43,10 @@ void bias_gradient(ConstMatrixView dz, float scale, MatrixView db);
 double regularization_cost(ConstMatrixView w, Regularization reg);
 
 // One SGD step on W: g = dW + l1*sign(W) + l2*W; with momentum v = momentum*v + g, W -= learning_rate * v,
-// else W -= learning_rate * g. velocity has W's shape; it may be empty (0 x 0) when momentum == 0.
+// else W -= learning_rate * g. velocity has W's shape; it may be empty (0 x 0) when momentum == 0, and is then
+// neither read nor written.
+// Hyperparameters (both optimizers): learning_rate finite >= 0; momentum, beta1, beta2 in [0, 1); epsilon finite > 0;
+// l1, l2 finite >= 0; step >= 1. sign(0) = 0: a zero weight gets no L1 push.
 void sgd_update(MatrixView w, ConstMatrixView dw, MatrixView velocity, const Sgd& opt, Regularization reg);
 
 // One Adam step (step = 1, 2, ...) on W with g = dW + l1*sign(W) + l2*W; m1, m2 (W's shape) are the first and second
