@@ -63,6 +63,7 @@ Matrix& Matrix::operator=(const Matrix& other) {
 
 Matrix Matrix::from(ConstMatrixView source) {
   Matrix copy(source.rows(), source.cols());
+  if (copy.empty()) return copy;  // no storage: nothing to copy (memcpy must not see a null pointer)
   for (std::int64_t j = 0; j < source.cols(); ++j)
     std::memcpy(copy.col(j), source.col(j), static_cast<std::size_t>(source.rows()) * sizeof(float));
   return copy;
