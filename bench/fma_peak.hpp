@@ -11,7 +11,7 @@ namespace nnk_bench {
 // Peak FLOP rates per (ISA, thread count), measured once at startup.
 class PeakTable {
  public:
-  // Median of 5 runs of about 50 ms, each running nnk::run_fma_peak_loop on `threads` std::threads at once.
+  // Best of 5 runs of about 50 ms, each running nnk::run_fma_peak_loop on `threads` std::threads at once.
   void measure(nnk::Isa isa, int threads);
 
   // FLOP/s; throws std::out_of_range if (isa, threads) was not measured.

@@ -69,7 +69,7 @@ bool check_results(const std::vector<GemmBackend>& backends, std::ostream& log) 
           all_ok = all_ok && ok;
           log << "max|C - ref| = " << format_difference(error);
           if (backend.library != active_nnk.library)
-            log << ", max|C - nnk_sgemm/" << active_nnk.isa << "| = " << format_difference(max_abs_diff(result, nnk_result));
+            log << ", max|C - " << active_nnk.name() << "| = " << format_difference(max_abs_diff(result, nnk_result));
           log << " (tolerance " << format_difference(tolerance) << ") " << (ok ? "ok" : "WRONG") << "\n";
         } catch (const std::exception& error) {
           all_ok = false;

@@ -2,11 +2,15 @@
 #pragma once
 
 #include "nnk/cpu.hpp"
+#include "nnk/data.hpp"
 #include "nnk/error.hpp"
 #include "nnk/gemm.hpp"
+#include "nnk/kernels.hpp"
 #include "nnk/matrix.hpp"
+#include "nnk/network.hpp"
 #include "nnk/optim.hpp"
 #include "nnk/peak.hpp"
 #include "nnk/ref.hpp"
+#include "nnk/train.hpp"
 #include "nnk/types.hpp"
 #include "nnk/version.hpp"

@@ -1,4 +1,5 @@
-// Argument checks shared by the nnk::ref kernels (internal to lib/ref).
+// Argument checks shared by the public entry points (internal): nnk::ref, the optimized kernels, and the kernel
+// contracts in core/kernel_contracts.hpp that both of those call.
 //
 // Each check throws nnk::Error with a message that names the function, the argument, the expected and the actual
 // value, e.g. "nnk::ref::activation_backward: da is 3 x 4, expected the shape of a, 3 x 5".
@@ -12,7 +13,7 @@
 #include "nnk/matrix.hpp"
 #include "nnk/types.hpp"
 
-namespace nnk::ref::detail {
+namespace nnk::detail {
 
 // Prints as "rows x cols".
 struct Shape {
@@ -30,14 +31,14 @@ inline bool same_shape(ConstMatrixView x, ConstMatrixView y) { return x.rows() =
 inline void expect_same_shape(const char* function, const char* name, ConstMatrixView v, const char* reference_name,
                               ConstMatrixView reference) {
   if (!same_shape(v, reference))
-    nnk::detail::fail(function, ": ", name, " is ", shape_of(v), ", expected the shape of ", reference_name, ", ",
+    fail(function, ": ", name, " is ", shape_of(v), ", expected the shape of ", reference_name, ", ",
                       shape_of(reference));
 }
 
 // `name` must be rows x cols; `how` says where the expected shape comes from, e.g. "rows(dz) x 1".
 inline void expect_shape(const char* function, const char* name, ConstMatrixView v, Shape expected, const char* how) {
   if (v.rows() != expected.rows || v.cols() != expected.cols)
-    nnk::detail::fail(function, ": ", name, " is ", shape_of(v), ", expected ", how, " = ", expected);
+    fail(function, ": ", name, " is ", shape_of(v), ", expected ", how, " = ", expected);
 }
 
 inline void expect_valid(const char* function, const char* name, Activation g) {
@@ -48,7 +49,7 @@ inline void expect_valid(const char* function, const char* name, Activation g) {
     case Activation::ReLU:
     case Activation::Softmax: return;
   }
-  nnk::detail::fail(function, ": ", name, " must be a nnk::Activation enumerator, got ", static_cast<int>(g));
+  fail(function, ": ", name, " must be a nnk::Activation enumerator, got ", static_cast<int>(g));
 }
 
 inline void expect_valid(const char* function, const char* name, Loss loss) {
@@ -57,26 +58,26 @@ inline void expect_valid(const char* function, const char* name, Loss loss) {
     case Loss::CategoricalCrossEntropy:
     case Loss::MeanSquaredError: return;
   }
-  nnk::detail::fail(function, ": ", name, " must be a nnk::Loss enumerator, got ", static_cast<int>(loss));
+  fail(function, ": ", name, " must be a nnk::Loss enumerator, got ", static_cast<int>(loss));
 }
 
 inline void expect_valid(const char* function, const char* name, Trans t) {
   if (t != Trans::No && t != Trans::Yes)
-    nnk::detail::fail(function, ": ", name, " must be Trans::No or Trans::Yes, got ", static_cast<int>(t));
+    fail(function, ": ", name, " must be Trans::No or Trans::Yes, got ", static_cast<int>(t));
 }
 
 // Hyperparameters. NaN fails every comparison, so each check also rejects NaN.
 inline void expect_finite_nonnegative(const char* function, const char* name, double value) {
-  if (!(std::isfinite(value) && value >= 0)) nnk::detail::fail(function, ": ", name, " must be finite and >= 0, got ", value);
+  if (!(std::isfinite(value) && value >= 0)) fail(function, ": ", name, " must be finite and >= 0, got ", value);
 }
 
 inline void expect_finite_positive(const char* function, const char* name, double value) {
-  if (!(std::isfinite(value) && value > 0)) nnk::detail::fail(function, ": ", name, " must be finite and > 0, got ", value);
+  if (!(std::isfinite(value) && value > 0)) fail(function, ": ", name, " must be finite and > 0, got ", value);
 }
 
 // 0 <= value < 1: momentum and the Adam decay rates.
 inline void expect_decay_rate(const char* function, const char* name, double value) {
-  if (!(value >= 0 && value < 1)) nnk::detail::fail(function, ": ", name, " must be in [0, 1), got ", value);
+  if (!(value >= 0 && value < 1)) fail(function, ": ", name, " must be in [0, 1), got ", value);
 }
 
-}  // namespace nnk::ref::detail
+}  // namespace nnk::detail

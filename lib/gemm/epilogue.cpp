@@ -1,38 +1,23 @@
-// The fused epilogue, scalar for now: bias, activation, derivative product, per-tile row sums.
+// The fused epilogue: the driver hands each finished tile to the active ISA's vectorized epilogue kernel
+// (epilogue_tile.hpp): bias, activation, derivative product, per-tile row sums.
 //
 // Row sums stay deterministic across thread counts: each tile writes the sums of its own columns into a slot keyed
 // by its column-tile index, and the slots are added in index order once every tile is done.
 #include "gemm/epilogue.hpp"
 
-#include <cmath>
 #include <cstdlib>
 #include <new>
+
+#include "gemm/gemm_kernels.hpp"
+#include "nnk/cpu.hpp"
 
 namespace nnk::gemm {
 
 namespace {
 
-float activate(Activation g, float x) {
-  switch (g) {
-    case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
-    case Activation::Tanh: return std::tanh(x);
-    case Activation::ReLU: return x > 0.0f || std::isnan(x) ? x : 0.0f;
-    default: return x;
-  }
-}
-
-// g' from the activation output s.
-float derivative_from_output(Activation g, float s) {
-  switch (g) {
-    case Activation::Sigmoid: return s * (1.0f - s);
-    case Activation::Tanh: return 1.0f - s * s;
-    case Activation::ReLU: return s > 0.0f ? 1.0f : 0.0f;
-    default: return 1.0f;
-  }
-}
-
 struct EpilogueContext {
   const GemmEpilogue* spec;
+  EpilogueKernel kernel;      // the active ISA's
   std::int64_t tile_cols;     // columns of one epilogue tile (NR)
   float* partial_row_sums;    // [column tile][row], m floats per column tile
   std::int64_t m;
@@ -41,20 +26,18 @@ struct EpilogueContext {
 void apply_tile(void* context, float* c, std::int64_t ldc, std::int64_t row0, std::int64_t col0, std::int64_t rows,
                 std::int64_t cols) {
   const auto& ctx = *static_cast<const EpilogueContext*>(context);
-  const GemmEpilogue& e = *ctx.spec;
-  float* partial = ctx.partial_row_sums != nullptr ? ctx.partial_row_sums + (col0 / ctx.tile_cols) * ctx.m + row0
-                                                   : nullptr;
+  EpilogueTile tile{ctx.spec, c, ldc, row0, col0, rows, cols, nullptr};
+  if (ctx.partial_row_sums != nullptr) tile.partial_row_sums = ctx.partial_row_sums + (col0 / ctx.tile_cols) * ctx.m + row0;
+  ctx.kernel(tile);
+}
+
+// The tile of derivative_of that apply_tile will read: one line per 16 floats of each column.
+void prefetch_tile(void* context, std::int64_t row0, std::int64_t col0, std::int64_t rows, std::int64_t cols) {
+  const GemmEpilogue& e = *static_cast<const EpilogueContext*>(context)->spec;
   for (std::int64_t j = 0; j < cols; ++j) {
-    float* col = c + j * ldc;
-    const float* source = e.derivative_of != nullptr ? e.derivative_of + row0 + (col0 + j) * e.derivative_ld : nullptr;
-    for (std::int64_t i = 0; i < rows; ++i) {
-      float x = col[i];
-      if (e.bias != nullptr) x += e.bias[row0 + i];
-      x = activate(e.activation, x);
-      if (source != nullptr) x *= derivative_from_output(e.derivative_activation, source[i]);
-      col[i] = x;
-      if (partial != nullptr) partial[i] = j == 0 ? x : partial[i] + x;
-    }
+    const float* col = e.derivative_of + row0 + (col0 + j) * e.derivative_ld;
+    for (std::int64_t i = 0; i < rows; i += 16) __builtin_prefetch(col + i, 0, 3);
+    __builtin_prefetch(col + rows - 1, 0, 3);
   }
 }
 
@@ -78,10 +61,11 @@ float* partial_sums_buffer(std::int64_t floats) {
 }  // namespace
 
 void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) {
-  EpilogueContext ctx{&epilogue, epilogue_tile_cols(), nullptr, args.m};
+  const GemmKernelSet& ks = gemm_kernel_set(active_isa());
+  EpilogueContext ctx{&epilogue, ks.epilogue, ks.nr, nullptr, args.m};
   const std::int64_t column_tiles = (args.n + ctx.tile_cols - 1) / ctx.tile_cols;
   if (epilogue.row_sums != nullptr) ctx.partial_row_sums = partial_sums_buffer(column_tiles * args.m);
-  const TileEpilogue hook{&apply_tile, &ctx};
+  const TileEpilogue hook{&apply_tile, &ctx, epilogue.derivative_of != nullptr ? &prefetch_tile : nullptr};
   run_gemm(args, &hook);
   if (epilogue.row_sums == nullptr) return;
   for (std::int64_t i = 0; i < args.m; ++i) {

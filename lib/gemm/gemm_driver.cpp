@@ -110,6 +110,8 @@ void run_block(const GemmKernelSet& ks, const GemmArgs& g, bool unpacked_a, bool
             } else {
               tile.b = packed_b + jr * kc;
             }
+            if (last_k_block && epilogue != nullptr && epilogue->prefetch != nullptr)
+              epilogue->prefetch(epilogue->context, ic + ir, jc + jr, mr, nr);
             select_kernel(ks, mr, nr)(tile);
             float* c_tile = tile.c;
             if (last_k_block && epilogue != nullptr)
@@ -171,8 +173,6 @@ std::int64_t part_boundary(std::int64_t index, std::int64_t parts, std::int64_t 
 }
 
 }  // namespace
-
-std::int64_t epilogue_tile_cols() { return gemm_kernel_set(active_isa()).nr; }
 
 void run_gemm(const GemmArgs& g, const TileEpilogue* epilogue) {
   const GemmKernelSet& ks = gemm_kernel_set(active_isa());

@@ -31,10 +31,10 @@ struct TileEpilogue {
   void (*apply)(void* context, float* c, std::int64_t ldc, std::int64_t row0, std::int64_t col0, std::int64_t rows,
                 std::int64_t cols) = nullptr;
   void* context = nullptr;
+  // Optional: called with the same tile before its last micro-kernel call, so that the epilogue can prefetch what it
+  // will read from memory (another matrix's tile) while the FMAs run.
+  void (*prefetch)(void* context, std::int64_t row0, std::int64_t col0, std::int64_t rows, std::int64_t cols) = nullptr;
 };
-
-// The columns of one epilogue tile on the active ISA (the micro-kernel's NR).
-std::int64_t epilogue_tile_cols();
 
 // Runs the GEMM on the active ISA with nnk::num_threads() threads; epilogue may be null. Requires m, n >= 1.
 void run_gemm(const GemmArgs& args, const TileEpilogue* epilogue);

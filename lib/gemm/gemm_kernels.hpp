@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "nnk/cpu.hpp"
+#include "nnk/gemm.hpp"
 #include "nnk/types.hpp"
 
 namespace nnk::gemm {
@@ -57,6 +58,17 @@ struct KernelGrid {
   MicroKernel kernels[2][kMaxColumnSteps] = {};
 };
 
+// One tile handed to the epilogue: rows [row0, row0 + rows) x columns [col0, col0 + cols) of C, c at its first
+// element; partial_row_sums (when the epilogue sums rows) is this tile's slot for rows row0.., written, not added to.
+struct EpilogueTile {
+  const GemmEpilogue* spec = nullptr;
+  float* c = nullptr;
+  std::int64_t ldc = 0;
+  std::int64_t row0 = 0, col0 = 0, rows = 0, cols = 0;
+  float* partial_row_sums = nullptr;
+};
+using EpilogueKernel = void (*)(const EpilogueTile& tile);
+
 struct GemmKernelSet {
   Isa isa;
   std::int64_t mr;  // rows of the micro-tile (a multiple of the vector width)
@@ -69,6 +81,7 @@ struct GemmKernelSet {
   KernelGrid grid;
   PackA pack_a;
   PackB pack_b;
+  EpilogueKernel epilogue;
 };
 
 const GemmKernelSet& gemm_kernel_set(Isa isa);

@@ -2,6 +2,7 @@
 // and 8 x 6 for short tiles. Compiled with -mavx2 -mfma.
 #include <immintrin.h>
 
+#include "gemm/epilogue_tile.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
 #include "gemm/packing.hpp"
@@ -73,6 +74,7 @@ const GemmKernelSet& gemm_kernel_set_avx2() {
       .grid = MicroKernelTable<Ymm, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Ymm8Transposer>,
       .pack_b = &pack_b_panels<kNR, Ymm8Transposer>,
+      .epilogue = &epilogue_tile<xsimd::batch<float, xsimd::fma3<xsimd::avx2>>>,
   };
   return set;
 }

@@ -5,6 +5,7 @@
 // {1to16} memory operands), enough independent FMAs to cover a 4-cycle latency on 2 pipes three times over.
 #include <immintrin.h>
 
+#include "gemm/epilogue_tile.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
 #include "gemm/packing.hpp"
@@ -84,6 +85,7 @@ const GemmKernelSet& gemm_kernel_set_avx512() {
       .grid = MicroKernelTable<Zmm, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Zmm16Transposer>,
       .pack_b = &pack_b_panels<kNR, Zmm16Transposer>,
+      .epilogue = &epilogue_tile<xsimd::batch<float, xsimd::avx512bw>>,
   };
   return set;
 }

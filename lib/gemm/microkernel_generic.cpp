@@ -2,6 +2,7 @@
 // SSE2 has no FMA: multiply then add, so results differ from the FMA paths in the last bits.
 #include <emmintrin.h>
 
+#include "gemm/epilogue_tile.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
 #include "gemm/packing.hpp"
@@ -49,6 +50,7 @@ const GemmKernelSet& gemm_kernel_set_generic() {
       .grid = MicroKernelTable<Xmm, kNR, 2>::make(),
       .pack_a = &pack_a_panels<kMR, ScalarTransposer>,
       .pack_b = &pack_b_panels<kNR, ScalarTransposer>,
+      .epilogue = &epilogue_tile<xsimd::batch<float, xsimd::sse2>>,
   };
   return set;
 }

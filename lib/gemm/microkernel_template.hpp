@@ -37,13 +37,18 @@ void microkernel(const MicroTile& t) {
   float* const c = t.c;
   const std::int64_t ldc = t.ldc;
   const std::int64_t n_rem = t.n_rem;
-  // C is needed only after the k loop: ask for it now so that its lines arrive while the FMAs run.
+  // C is needed only after the k loop: ask for it kPrefetchSteps steps before the end, late enough that the A panel
+  // streaming through L1 does not evict it again, early enough that its lines arrive while the FMAs run.
+  constexpr std::int64_t kPrefetchSteps = 24;
+  auto prefetch_c = [&] {
 #pragma GCC unroll 32
-  for (int j = 0; j < NC; ++j) {
-    if (j >= n_rem) break;
+    for (int j = 0; j < NC; ++j) {
+      if (j >= n_rem) break;
 #pragma GCC unroll 4
-    for (int v = 0; v < MV; ++v) __builtin_prefetch(c + j * ldc + v * V::kLanes, 1, 3);
-  }
+      for (int v = 0; v < MV; ++v) __builtin_prefetch(c + j * ldc + v * V::kLanes, 1, 3);
+    }
+  };
+  const std::int64_t prefetch_at = std::max<std::int64_t>(0, t.kc - kPrefetchSteps);
 
   const float* a = t.a;
   const std::int64_t a_stride = t.a_stride;
@@ -61,18 +66,24 @@ void microkernel(const MicroTile& t) {
 
   if constexpr (kPackedB) {
     const float* b = t.b;
-    for (std::int64_t p = 0; p < t.kc; ++p) {
-      Reg av[MV];
-      load_a(av);
+    auto steps = [&](std::int64_t count) {
+      for (std::int64_t p = 0; p < count; ++p) {
+        Reg av[MV];
+        load_a(av);
 #pragma GCC unroll 32
-      for (int j = 0; j < NC; ++j) update(av, j, b[j]);
-      b += NR;
-    }
+        for (int j = 0; j < NC; ++j) update(av, j, b[j]);
+        b += NR;
+      }
+    };
+    steps(prefetch_at);
+    prefetch_c();
+    steps(t.kc - prefetch_at);
   } else {
     const float* cols[NC];
 #pragma GCC unroll 32
     for (int j = 0; j < NC; ++j) cols[j] = t.b + std::min<std::int64_t>(j, n_rem - 1) * t.b_col_stride;
     const std::int64_t step = t.b_step_stride;
+    prefetch_c();
     for (std::int64_t p = 0; p < t.kc; ++p) {
       Reg av[MV];
       load_a(av);

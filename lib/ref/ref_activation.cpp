@@ -4,7 +4,7 @@
 
 #include "nnk/error.hpp"
 #include "nnk/ref.hpp"
-#include "ref/ref_checks.hpp"
+#include "core/kernel_contracts.hpp"
 #include "ref/ref_math.hpp"
 
 namespace nnk::ref {
@@ -23,23 +23,10 @@ double derivative_from_output(Activation g, double a) {
   return std::nan("");  // unreachable: callers reject Softmax
 }
 
-// Softmax couples a whole column, so it has no elementwise derivative; its delta comes from loss_and_delta.
-void reject_softmax(const char* function, Activation g) {
-  if (g == Activation::Softmax)
-    nnk::detail::fail(function, ": g = Softmax has no elementwise derivative (softmax is an output activation; ",
-                      "use loss_and_delta with Loss::CategoricalCrossEntropy for its delta)");
-}
-
 }  // namespace
 
 void bias_activation_forward(Activation g, ConstMatrixView z, ConstMatrixView bias, MatrixView a) {
-  constexpr const char* kFunction = "nnk::ref::bias_activation_forward";
-  detail::expect_valid(kFunction, "g", g);
-  detail::expect_same_shape(kFunction, "a", a, "z", z);
-  const bool has_bias = !(bias.rows() == 0 && bias.cols() == 0);
-  if (has_bias && !(bias.rows() == z.rows() && bias.cols() == 1))
-    nnk::detail::fail(kFunction, ": bias is ", detail::shape_of(bias), ", expected rows(z) x 1 = ", z.rows(),
-                      " x 1, or 0 x 0 for no bias");
+  const bool has_bias = nnk::detail::check_bias_activation_forward("nnk::ref::bias_activation_forward", g, z, bias, a);
 
   // Reads z(i, j) before a(i, j) is written, so a may be z itself.
   auto biased_z = [&](std::int64_t i, std::int64_t j) {
@@ -58,20 +45,13 @@ void bias_activation_forward(Activation g, ConstMatrixView z, ConstMatrixView bi
 }
 
 void activation_derivative(Activation g, ConstMatrixView a, MatrixView derivative) {
-  constexpr const char* kFunction = "nnk::ref::activation_derivative";
-  detail::expect_valid(kFunction, "g", g);
-  reject_softmax(kFunction, g);
-  detail::expect_same_shape(kFunction, "derivative", derivative, "a", a);
+  nnk::detail::check_activation_derivative("nnk::ref::activation_derivative", g, a, derivative);
   for (std::int64_t j = 0; j < a.cols(); ++j)
     for (std::int64_t i = 0; i < a.rows(); ++i) derivative(i, j) = static_cast<float>(derivative_from_output(g, a(i, j)));
 }
 
 void activation_backward(Activation g, ConstMatrixView a, ConstMatrixView da, MatrixView dz) {
-  constexpr const char* kFunction = "nnk::ref::activation_backward";
-  detail::expect_valid(kFunction, "g", g);
-  reject_softmax(kFunction, g);
-  detail::expect_same_shape(kFunction, "da", da, "a", a);
-  detail::expect_same_shape(kFunction, "dz", dz, "a", a);
+  nnk::detail::check_activation_backward("nnk::ref::activation_backward", g, a, da, dz);
   // Elementwise, each element read before it is written: dz may be da itself.
   for (std::int64_t j = 0; j < a.cols(); ++j)
     for (std::int64_t i = 0; i < a.rows(); ++i)

@@ -3,7 +3,8 @@
 #include <cstdint>
 
 #include "nnk/ref.hpp"
-#include "ref/ref_checks.hpp"
+#include "core/argument_checks.hpp"
+#include "core/kernel_contracts.hpp"
 
 namespace nnk::ref {
 
@@ -33,8 +34,8 @@ double op_element(Trans t, const float* x, std::int64_t ld, std::int64_t i, std:
 void sgemm(Trans trans_a, Trans trans_b, std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
            std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
   // Checked in the order of the BLAS argument list, as xerbla reports them.
-  detail::expect_valid(kSgemm, "trans_a", trans_a);
-  detail::expect_valid(kSgemm, "trans_b", trans_b);
+  nnk::detail::expect_valid(kSgemm, "trans_a", trans_a);
+  nnk::detail::expect_valid(kSgemm, "trans_b", trans_b);
   if (m < 0) nnk::detail::fail(kSgemm, ": m must be >= 0, got ", m);
   if (n < 0) nnk::detail::fail(kSgemm, ": n must be >= 0, got ", n);
   if (k < 0) nnk::detail::fail(kSgemm, ": k must be >= 0, got ", k);
@@ -66,8 +67,7 @@ void sgemm(Trans trans_a, Trans trans_b, std::int64_t m, std::int64_t n, std::in
 }
 
 void bias_gradient(ConstMatrixView dz, float scale, MatrixView db) {
-  constexpr const char* kFunction = "nnk::ref::bias_gradient";
-  detail::expect_shape(kFunction, "db", db, {dz.rows(), 1}, "rows(dz) x 1");
+  nnk::detail::check_bias_gradient("nnk::ref::bias_gradient", dz, db);
   for (std::int64_t i = 0; i < dz.rows(); ++i) {
     double row_sum = 0;
     for (std::int64_t j = 0; j < dz.cols(); ++j) row_sum += dz(i, j);

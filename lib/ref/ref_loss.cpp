@@ -5,7 +5,7 @@
 
 #include "nnk/error.hpp"
 #include "nnk/ref.hpp"
-#include "ref/ref_checks.hpp"
+#include "core/kernel_contracts.hpp"
 #include "ref/ref_math.hpp"
 
 namespace nnk::ref {
@@ -21,12 +21,7 @@ double binary_cross_entropy_from_logit(double z, double y) {
 }  // namespace
 
 double loss_and_delta(Loss loss, ConstMatrixView z, ConstMatrixView y, MatrixView delta) {
-  constexpr const char* kFunction = "nnk::ref::loss_and_delta";
-  detail::expect_valid(kFunction, "loss", loss);
-  if (z.rows() == 0) nnk::detail::fail(kFunction, ": z has 0 rows, expected at least 1 output unit");
-  if (z.cols() == 0) nnk::detail::fail(kFunction, ": z has 0 columns, expected at least 1 example");
-  detail::expect_same_shape(kFunction, "y", y, "z", z);
-  detail::expect_same_shape(kFunction, "delta", delta, "z", z);
+  nnk::detail::check_loss_and_delta("nnk::ref::loss_and_delta", loss, z, y, delta);
 
   // Every element of z and y is read before delta(i, j) is written, so delta may be z (or y) itself.
   double loss_sum = 0;

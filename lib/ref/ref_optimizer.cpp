@@ -4,16 +4,11 @@
 
 #include "nnk/error.hpp"
 #include "nnk/ref.hpp"
-#include "ref/ref_checks.hpp"
+#include "core/kernel_contracts.hpp"
 
 namespace nnk::ref {
 
 namespace {
-
-void check_regularization(const char* function, Regularization reg) {
-  detail::expect_finite_nonnegative(function, "reg.l1", reg.l1);
-  detail::expect_finite_nonnegative(function, "reg.l2", reg.l2);
-}
 
 // sign(0) = 0: a weight at exactly zero gets no L1 push (the subgradient the design chose).
 double sign(double w) { return w > 0 ? 1.0 : (w < 0 ? -1.0 : 0.0); }
@@ -27,7 +22,7 @@ double regularized_gradient(float w, float dw, Regularization reg) {
 }  // namespace
 
 double regularization_cost(ConstMatrixView w, Regularization reg) {
-  check_regularization("nnk::ref::regularization_cost", reg);
+  nnk::detail::check_regularization("nnk::ref::regularization_cost", reg);
   double abs_sum = 0, square_sum = 0;
   for (std::int64_t j = 0; j < w.cols(); ++j) {
     for (std::int64_t i = 0; i < w.rows(); ++i) {
@@ -40,16 +35,7 @@ double regularization_cost(ConstMatrixView w, Regularization reg) {
 }
 
 void sgd_update(MatrixView w, ConstMatrixView dw, MatrixView velocity, const Sgd& opt, Regularization reg) {
-  constexpr const char* kFunction = "nnk::ref::sgd_update";
-  detail::expect_same_shape(kFunction, "dw", dw, "w", w);
-  detail::expect_finite_nonnegative(kFunction, "opt.learning_rate", opt.learning_rate);
-  detail::expect_decay_rate(kFunction, "opt.momentum", opt.momentum);
-  check_regularization(kFunction, reg);
-  const bool uses_momentum = opt.momentum != 0.0f;
-  const bool velocity_empty = velocity.rows() == 0 && velocity.cols() == 0;
-  if (!detail::same_shape(velocity, w) && (uses_momentum || !velocity_empty))
-    nnk::detail::fail(kFunction, ": velocity is ", detail::shape_of(velocity), ", expected the shape of w, ",
-                      detail::shape_of(w), uses_momentum ? " (momentum != 0)" : ", or 0 x 0 when momentum == 0");
+  const bool uses_momentum = nnk::detail::check_sgd_update("nnk::ref::sgd_update", w, dw, velocity, opt, reg);
 
   const double learning_rate = opt.learning_rate, momentum = opt.momentum;
   for (std::int64_t j = 0; j < w.cols(); ++j) {
@@ -66,16 +52,7 @@ void sgd_update(MatrixView w, ConstMatrixView dw, MatrixView velocity, const Sgd
 
 void adam_update(MatrixView w, ConstMatrixView dw, MatrixView m1, MatrixView m2, std::int64_t step, const Adam& opt,
                  Regularization reg) {
-  constexpr const char* kFunction = "nnk::ref::adam_update";
-  detail::expect_same_shape(kFunction, "dw", dw, "w", w);
-  detail::expect_same_shape(kFunction, "m1", m1, "w", w);
-  detail::expect_same_shape(kFunction, "m2", m2, "w", w);
-  if (step < 1) nnk::detail::fail(kFunction, ": step must be >= 1 (the first step is 1), got ", step);
-  detail::expect_finite_nonnegative(kFunction, "opt.learning_rate", opt.learning_rate);
-  detail::expect_decay_rate(kFunction, "opt.beta1", opt.beta1);
-  detail::expect_decay_rate(kFunction, "opt.beta2", opt.beta2);
-  detail::expect_finite_positive(kFunction, "opt.epsilon", opt.epsilon);
-  check_regularization(kFunction, reg);
+  nnk::detail::check_adam_update("nnk::ref::adam_update", w, dw, m1, m2, step, opt, reg);
 
   const double beta1 = opt.beta1, beta2 = opt.beta2;
   const double learning_rate = opt.learning_rate, epsilon = opt.epsilon;

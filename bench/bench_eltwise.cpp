@@ -1,0 +1,210 @@
+// nnk_bench_eltwise: every activation, loss and optimizer kernel in elements/s and GB/s, on L1-resident arrays and on
+// 64 MiB arrays, against nnk::ref and against the triad bandwidth (a[i] = b[i] + s * c[i]) measured in the same run.
+//
+// Startup: the reference's rate per kernel and size (single-threaded). Every benchmark then reports, next to its
+// own elements_per_s and GB_per_s, the ratios:
+//   speedup_vs_ref  elements/s over nnk::ref's on the same kernel and size (the target for activations:
+//                   >= 10 on L1-resident data)
+//   triad_frac      GB/s over the triad's on arrays of the same size and the same thread count, measured right
+//                   before the benchmark (target on 64 MiB: >= 0.8); bytes = 4 x elements x arrays read and written
+// The machine's state drifts during a run (clock, transparent huge pages), so the triad is measured next to each
+// kernel rather than once at startup.
+// Names: eltwise/<kernel>/<isa>/<size>/threads:T, eltwise_ref/<kernel>/<size>, triad/<size>/threads:T.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eltwise_cases.hpp"
+#include "nnk/cpu.hpp"
+#include "options.hpp"
+#include "triad.hpp"
+
+namespace nnk_bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Every operand of a case has rows x cols floats. L1: 2048 floats (8 KiB) per operand, at most 4 operands: the
+// whole working set of any kernel fits a 32 KiB L1. 64 MiB: each operand is 64 MiB, far beyond any cache.
+struct ProblemSize {
+  const char* name;
+  std::int64_t rows;
+  std::int64_t cols;
+  std::int64_t elements() const { return rows * cols; }
+};
+constexpr ProblemSize kSizes[] = {{"L1", 64, 32}, {"64MiB", 1024, 16384}};
+
+// One set of buffers per size, shared by every case; a case's setup runs again only when another case used them.
+struct SizeBuffers {
+  std::unique_ptr<EltwiseBuffers> buffers;
+  const EltwiseCase* prepared_for = nullptr;
+};
+
+EltwiseBuffers& buffers_for(const ProblemSize& size, const EltwiseCase& c) {
+  static std::map<std::string, SizeBuffers> all;
+  SizeBuffers& entry = all[size.name];
+  if (!entry.buffers) entry.buffers = std::make_unique<EltwiseBuffers>(size.rows, size.cols);
+  if (entry.prepared_for != &c) {
+    c.setup(*entry.buffers);
+    entry.prepared_for = &c;
+  }
+  return *entry.buffers;
+}
+
+// Median over 3 samples of calls per second, each sample repeating calls for at least 20 ms (after a warm-up).
+double calls_per_second(const std::function<void()>& call) {
+  call();
+  std::vector<double> rates;
+  for (int s = 0; s < 3; ++s) {
+    std::int64_t calls = 0;
+    const auto start = Clock::now();
+    double seconds = 0;
+    do {
+      call();
+      ++calls;
+      seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (seconds < 0.02);
+    rates.push_back(static_cast<double>(calls) / seconds);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[1];
+}
+
+// The triads every benchmark compares against (single-threaded benchmark setup: no locking needed).
+TriadRates& triads() {
+  static TriadRates rates;
+  return rates;
+}
+
+// Sets elements_per_s, GB_per_s and the ratios from the loop's wall-clock time.
+void report(benchmark::State& state, double elements, double bytes, double seconds, double reference_elements_rate,
+            double triad_bytes_rate) {
+  const double iterations = static_cast<double>(state.iterations());
+  const double elements_rate = elements * iterations / seconds;
+  const double bytes_rate = bytes * iterations / seconds;
+  state.counters["elements_per_s"] = benchmark::Counter(elements_rate, benchmark::Counter::kDefaults,
+                                                        benchmark::Counter::kIs1000);
+  state.counters["GB_per_s"] = bytes_rate * 1e-9;
+  if (reference_elements_rate > 0) state.counters["speedup_vs_ref"] = elements_rate / reference_elements_rate;
+  if (triad_bytes_rate > 0) state.counters["triad_frac"] = bytes_rate / triad_bytes_rate;
+}
+
+// Times `call` in the benchmark loop.
+template <class Call>
+double timed_loop(benchmark::State& state, Call&& call) {
+  call();  // not timed: starts nnk's thread arena, warms the caches
+  const auto start = Clock::now();
+  for (auto _ : state) {
+    call();
+    benchmark::ClobberMemory();
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void register_kernel(const EltwiseCase& c, const ProblemSize& size, nnk::Isa isa, int threads, double reference_rate) {
+  const std::string name =
+      "eltwise/" + c.name + "/" + std::string(nnk::to_string(isa)) + "/" + size.name;
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [=, &c](benchmark::State& state) {
+                                 const nnk::ScopedIsa use_isa(isa);
+                                 const nnk::ScopedNumThreads use_threads(threads);
+                                 EltwiseBuffers& b = buffers_for(size, c);
+                                 const double triad_rate = triads().bytes_per_second(size.elements(), threads);
+                                 const double seconds = timed_loop(state, [&] { c.run_nnk(b); });
+                                 const auto elements = static_cast<double>(size.elements());
+                                 report(state, elements, elements * c.bytes_per_element(), seconds, reference_rate,
+                                        triad_rate);
+                               })
+      ->Arg(threads)
+      ->ArgName("threads")
+      ->UseRealTime();
+}
+
+void register_reference(const EltwiseCase& c, const ProblemSize& size) {
+  const std::string name = "eltwise_ref/" + c.name + "/" + size.name;
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [=, &c](benchmark::State& state) {
+                                 EltwiseBuffers& b = buffers_for(size, c);
+                                 const double triad_rate = triads().bytes_per_second(size.elements(), 1);
+                                 const double seconds = timed_loop(state, [&] { c.run_ref(b); });
+                                 const auto elements = static_cast<double>(size.elements());
+                                 report(state, elements, elements * c.bytes_per_element(), seconds, 0, triad_rate);
+                               })
+      ->UseRealTime();
+}
+
+// The triad itself, as a row of the table (triad_frac against a fresh measurement shows the run-to-run noise).
+void register_triad(const ProblemSize& size, int threads) {
+  const std::string name = std::string("triad/") + size.name;
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [=](benchmark::State& state) {
+                                 const double triad_rate = triads().bytes_per_second(size.elements(), threads);
+                                 Triad triad(size.elements(), threads);
+                                 const double seconds = timed_loop(state, [&] { triad.run(); });
+                                 const auto elements = static_cast<double>(size.elements());
+                                 report(state, elements, triad.bytes_per_call(), seconds, 0, triad_rate);
+                               })
+      ->Arg(threads)
+      ->ArgName("threads")
+      ->UseRealTime();
+}
+
+// The thread counts a size runs with: L1-sized problems run on the calling thread whatever the setting.
+std::vector<int> threads_for(const ProblemSize& size, const std::vector<int>& requested) {
+  if (size.elements() < (1 << 16)) return {1};
+  return requested;
+}
+
+int run(int argc, char** argv) {
+  const Options options = take_options(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("nnk_active_isa", std::string(nnk::to_string(nnk::active_isa())));
+
+  // The reference's elements/s per kernel and size, for speedup_vs_ref.
+  std::map<std::pair<std::string, std::string>, double> reference_rates;
+  for (const EltwiseCase& c : eltwise_cases()) {
+    for (const ProblemSize& size : kSizes) {
+      EltwiseBuffers& b = buffers_for(size, c);
+      reference_rates[{c.name, size.name}] =
+          calls_per_second([&] { c.run_ref(b); }) * static_cast<double>(size.elements());
+    }
+  }
+
+  for (const EltwiseCase& c : eltwise_cases()) {
+    for (const ProblemSize& size : kSizes) {
+      for (nnk::Isa isa : options.isas)
+        for (int threads : threads_for(size, options.threads))
+          register_kernel(c, size, isa, threads, reference_rates.at({c.name, size.name}));
+      register_reference(c, size);
+    }
+  }
+  for (const ProblemSize& size : kSizes)
+    for (int threads : threads_for(size, options.threads))
+      register_triad(size, threads);
+
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
+}  // namespace
+}  // namespace nnk_bench
+
+int main(int argc, char** argv) {
+  try {
+    return nnk_bench::run(argc, argv);
+  } catch (const std::exception& error) {  // nnk::Error (e.g. a bad NNK_ISA), bad options
+    std::cerr << "nnk_bench_eltwise: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,73 @@
+// Tabular data: CSV loading, seeded splits, standardization, one-hot labels.
+//
+//   nnk::Dataset all = nnk::load_csv("wdbc.csv", "benign");          // features 30 x 569, targets 1 x 569
+//   auto [train, test] = nnk::train_test_split(all, 0.2, /*seed=*/7);
+//   nnk::Standardizer scaler = nnk::Standardizer::fit(train.features);  // statistics of the training split only
+//   scaler.transform(train.features);
+//   scaler.transform(test.features);
+//
+// Examples are columns (docs/design.md): features is (features x examples), targets (1 x examples).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nnk/matrix.hpp"
+
+namespace nnk {
+
+struct Dataset {
+  Matrix features;                         // features x examples
+  Matrix targets;                          // 1 x examples
+  std::vector<std::string> feature_names;  // from the header row
+  std::string target_name;
+
+  std::int64_t examples() const { return features.cols(); }
+};
+
+// Reads a comma-separated file: a header row of column names, then one example per row, every field a finite
+// number (surrounding spaces allowed; \n or \r\n line ends; blank lines ignored). The target column is chosen by
+// name, or by index (0-based; negative counts from the end: -1 is the last column). Errors are nnk::Error with
+// "path:line:column" for a bad field or a ragged row, and a clear message for a missing, empty or header-only file.
+Dataset load_csv(const std::string& path, std::string_view target_name);
+Dataset load_csv(const std::string& path, std::int64_t target_index);
+
+// The columns of x listed in `columns`, in that order (an index may repeat).
+Matrix select_columns(ConstMatrixView x, const std::vector<std::int64_t>& columns);
+
+// A random permutation of 0 .. n-1 keyed by seed (Fisher-Yates on a counter-based stream: the same on every run
+// and machine).
+std::vector<std::int64_t> seeded_permutation(std::int64_t n, std::uint64_t seed);
+
+struct TrainTestSplit {
+  Dataset train;
+  Dataset test;
+};
+
+// Shuffles the examples with seeded_permutation(seed) and puts round(test_fraction * examples) of them in test.
+// test_fraction in (0, 1); both parts must get at least one example.
+TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::uint64_t seed);
+
+// Per-feature standardization x' = (x - mean) / std (population std, sums in double). A constant feature gets
+// std 1, so it maps to 0. Fit it on the training split and apply it to every split.
+class Standardizer {
+ public:
+  static Standardizer fit(ConstMatrixView features);
+  void transform(MatrixView features) const;  // in place; rows must match
+  std::int64_t features() const { return static_cast<std::int64_t>(mean_.size()); }
+  const std::vector<double>& mean() const { return mean_; }
+  const std::vector<double>& stddev() const { return stddev_; }
+
+ private:
+  std::vector<double> mean_;
+  std::vector<double> stddev_;
+};
+
+// Integer class labels (1 x m, values 0 .. classes-1) to one-hot columns (classes x m).
+Matrix one_hot(ConstMatrixView labels, std::int64_t classes);
+// The number of classes of integer labels 0 .. k-1: max + 1 (nnk::Error for a negative or fractional label).
+std::int64_t count_classes(ConstMatrixView labels);
+
+}  // namespace nnk

@@ -1,0 +1,71 @@
+#include "nn/inference.hpp"
+
+#include <algorithm>
+
+#include "nn/gemm_views.hpp"
+#include "nn/kernels_used.hpp"
+#include "nn/network_checks.hpp"
+#include "nnk/network.hpp"
+
+namespace nnk::nn {
+
+namespace {
+
+// Columns per block: enough for the GEMMs to run at full speed, small enough to keep the scratch in L2-ish sizes.
+constexpr std::int64_t kBlockColumns = 1024;
+
+}  // namespace
+
+void infer(const Network::State& state, ConstMatrixView x, MatrixView out, InferenceOutput what) {
+  const std::size_t output = state.num_layers() - 1;
+  std::int64_t widest_hidden = 0;
+  for (std::size_t l = 0; l < output; ++l) widest_hidden = std::max(widest_hidden, state.units(l));
+  const std::int64_t block_columns = std::min(kBlockColumns, x.cols());
+  Matrix scratch[2];
+  if (output > 0) {
+    scratch[0] = Matrix(widest_hidden, block_columns);
+    scratch[1] = Matrix(widest_hidden, block_columns);
+  }
+
+  for (std::int64_t col0 = 0; col0 < x.cols(); col0 += block_columns) {
+    const std::int64_t n = std::min(block_columns, x.cols() - col0);
+    ConstMatrixView input = x.col_block(col0, n);
+    for (std::size_t l = 0; l <= output; ++l) {
+      const LayerParameters& p = state.layers[l];
+      GemmEpilogue epilogue{.bias = p.bias.data()};
+      if (l == output) {
+        const MatrixView z = out.col_block(col0, n);
+        gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, z, &epilogue);
+        if (what == InferenceOutput::Activations)
+          kernels::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), z);
+        break;
+      }
+      epilogue.activation = state.spec.layers[l].activation;
+      const MatrixView a = scratch[l % 2].view().block(0, 0, state.units(l), n);
+      gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, a, &epilogue);
+      input = a;
+    }
+  }
+}
+
+}  // namespace nnk::nn
+
+namespace nnk {
+
+void Network::predict(ConstMatrixView x, MatrixView out) const {
+  constexpr const char* kFunction = "nnk::Network::predict";
+  nn::check_input(kFunction, *state_, x);
+  if (out.rows() != outputs() || out.cols() != x.cols())
+    detail::fail(kFunction, ": out is ", out.rows(), " x ", out.cols(), ", expected outputs x columns of x = ",
+                 outputs(), " x ", x.cols());
+  nn::infer(*state_, x, out, nn::InferenceOutput::Activations);
+}
+
+Matrix Network::predict(ConstMatrixView x) const {
+  nn::check_input("nnk::Network::predict", *state_, x);
+  Matrix out(outputs(), x.cols());
+  nn::infer(*state_, x, out, nn::InferenceOutput::Activations);
+  return out;
+}
+
+}  // namespace nnk

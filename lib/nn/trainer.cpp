@@ -1,0 +1,108 @@
+// nnk::fit: epochs of shuffled mini-batch steps, with an optional validation split and a per-epoch report.
+//
+// Determinism: the validation split and every epoch's order come from counter streams keyed by the seed (and the
+// epoch), train_step is deterministic, and nothing else depends on threads.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "nn/counter_random.hpp"
+#include "nn/metrics_accumulator.hpp"
+#include "nn/network_checks.hpp"
+#include "nn/network_state.hpp"
+#include "nn/parameter_update.hpp"
+#include "nnk/data.hpp"
+#include "nnk/error.hpp"
+#include "nnk/train.hpp"
+
+namespace nnk {
+
+namespace {
+
+constexpr const char* kFunction = "nnk::fit";
+
+void check_options(const FitOptions& options) {
+  if (options.epochs < 0) detail::fail(kFunction, ": options.epochs must be >= 0, got ", options.epochs);
+  if (options.batch_size < 1) detail::fail(kFunction, ": options.batch_size must be >= 1, got ", options.batch_size);
+  if (!(options.validation_fraction >= 0 && options.validation_fraction < 1))
+    detail::fail(kFunction, ": options.validation_fraction must be in [0, 1), got ", options.validation_fraction);
+}
+
+// Copies columns `indices[first .. first + count)` of source into the first `count` columns of target.
+void gather_columns(ConstMatrixView source, const std::vector<std::int64_t>& indices, std::size_t first,
+                    std::int64_t count, MatrixView target) {
+  for (std::int64_t j = 0; j < count; ++j)
+    std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), source.rows(), target.col(j));
+}
+
+}  // namespace
+
+std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
+                             const FitOptions& options) {
+  const Network::State& state = NetworkAccess::state(net);
+  nn::check_input(kFunction, state, x);
+  nn::check_targets(kFunction, state, y, x.cols());
+  nn::check_optimizer(kFunction, optimizer);
+  check_options(options);
+
+  // The validation split: a seeded choice of examples; training keeps the rest in their original order.
+  const std::int64_t m = x.cols();
+  const auto validation_count = static_cast<std::int64_t>(std::llround(options.validation_fraction * static_cast<double>(m)));
+  if (validation_count >= m)
+    detail::fail(kFunction, ": options.validation_fraction = ", options.validation_fraction, " leaves no training ",
+                 "example out of ", m);
+  std::vector<std::int64_t> training(static_cast<std::size_t>(m));
+  for (std::int64_t j = 0; j < m; ++j) training[static_cast<std::size_t>(j)] = j;
+  Matrix validation_x, validation_y;
+  if (validation_count > 0) {
+    std::vector<std::int64_t> order;
+    nn::fill_permutation(order, m, nn::CounterStream(options.seed, nn::RandomPurpose::ValidationSplit, 0, 0));
+    const std::vector<std::int64_t> held_out(order.begin(), order.begin() + validation_count);
+    training.assign(order.begin() + validation_count, order.end());
+    std::sort(training.begin(), training.end());
+    validation_x = select_columns(x, held_out);
+    validation_y = select_columns(y, held_out);
+  }
+
+  const auto train_count = static_cast<std::int64_t>(training.size());
+  const std::int64_t batch = std::min(options.batch_size, train_count);
+  Matrix batch_x(x.rows(), batch), batch_y(y.rows(), batch);
+  std::vector<std::int64_t> order, epoch_indices(training.size());
+  std::vector<EpochReport> reports;
+
+  for (std::int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    if (options.shuffle) {
+      nn::fill_permutation(order, train_count, nn::CounterStream(options.seed, nn::RandomPurpose::Permutation,
+                                                                 static_cast<std::uint64_t>(epoch), 0));
+      for (std::size_t k = 0; k < training.size(); ++k)
+        epoch_indices[k] = training[static_cast<std::size_t>(order[k])];
+    } else {
+      epoch_indices = training;
+    }
+
+    nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
+    for (std::int64_t first = 0; first < train_count; first += batch) {
+      const std::int64_t n = std::min(batch, train_count - first);
+      gather_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
+      gather_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
+      const float cost = net.train_step(batch_x.col_block(0, n), batch_y.col_block(0, n), optimizer);
+      // The step's own logits (before its update): training metrics without a second forward pass.
+      train_metrics.add(state.workspace.logits.col_block(0, n), batch_y.col_block(0, n), cost);
+    }
+
+    EpochReport report;
+    report.epoch = epoch;
+    report.epochs = options.epochs;
+    report.train = train_metrics.result();
+    if (validation_count > 0) report.validation = evaluate(net, validation_x, validation_y);
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    reports.push_back(report);
+    if (options.on_epoch) options.on_epoch(reports.back());
+  }
+  return reports;
+}
+
+}  // namespace nnk

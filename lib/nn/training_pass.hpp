@@ -1,0 +1,29 @@
+// The forward and backward passes of a training step, on a network's workspace (internal to lib/nn).
+//
+// The data flow of docs/design.md: every layer's GEMM carries its bias and activation in the epilogue; the output
+// layer keeps its logits; each backward GEMM carries the derivative product and the bias gradient's row sums.
+#pragma once
+
+#include <cstdint>
+
+#include "nn/network_state.hpp"
+#include "nnk/network.hpp"
+
+namespace nnk::nn {
+
+// Grows the workspace to hold `columns` columns (allocates only when it is larger than ever before). with_io also
+// provides the input copy and output buffers of forward().
+void reserve_workspace(Network::State& state, std::int64_t columns, bool with_io);
+
+// Training-mode forward over the columns of x (inputs x m, m <= capacity), dropout masks of `step`: fills the hidden
+// activations and the output logits; with_output also writes g(Z) to workspace.output.
+void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, bool with_output);
+
+// Backward from the logits of the last forward_pass over x with targets y (outputs x m). Returns J (mean loss plus
+// regularization, at the parameters before any update). optimizer == nullptr: fills weight_grad and bias_grad with
+// the cost's gradient. Otherwise updates each layer as soon as its gradient is known, after dZ[l-1] was computed
+// from W[l].
+double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                     const Optimizer* optimizer);
+
+}  // namespace nnk::nn

@@ -1,0 +1,272 @@
+// nnk::bias_activation_forward, activation_derivative and activation_backward against nnk::ref on every ISA.
+//
+// Budgets (the issue's): sigmoid 2 ulp, or 1e-7 absolute where z + bias was rounded to float first (the reference
+// adds in double; near 0 the rounding of the sum dominates the ulp count); tanh 4 ulp; softmax 4 ulp per element;
+// identity and ReLU exact. Derivatives: one rounding with FMA (1 ulp from the reference, which rounds twice),
+// 2 ulp without; backward adds the product's rounding.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "eltwise/kernel_checks.hpp"
+#include "nnk/kernels.hpp"
+#include "nnk/ref.hpp"
+#include "support/isa.hpp"
+#include "support/test_support.hpp"
+
+namespace nnk::test {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr Activation kAll[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh, Activation::ReLU,
+                               Activation::Softmax};
+constexpr Activation kElementwise[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh,
+                                       Activation::ReLU};
+
+Budget forward_budget(Activation g, bool with_bias) {
+  switch (g) {
+    case Activation::Sigmoid: return {2, with_bias ? 1e-7 : 0.0};
+    case Activation::Tanh: return {4, 0};
+    case Activation::Softmax: return {4, 0};
+    case Activation::Identity:
+    case Activation::ReLU: break;
+  }
+  return {0, 0};
+}
+
+Budget derivative_budget(Activation g) {
+  if (g == Activation::Identity || g == Activation::ReLU) return {0, 0};
+  return {active_isa_has_fma() ? 1u : 2u, 0};
+}
+
+Budget backward_budget(Activation g) {
+  if (g == Activation::Identity || g == Activation::ReLU) return {0, 0};
+  return {active_isa_has_fma() ? 2u : 3u, 0};
+}
+
+Matrix ref_forward(Activation g, ConstMatrixView z, ConstMatrixView bias) {
+  Matrix a(z.rows(), z.cols());
+  ref::bias_activation_forward(g, z, bias, a);
+  return a;
+}
+
+// Typical activation outputs for g, plus values outside the range to reach every branch.
+Matrix outputs_for(Activation g, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+  switch (g) {
+    case Activation::Sigmoid: return random_matrix(rows, cols, seed, -0.1f, 1.1f);
+    case Activation::Tanh: return random_matrix(rows, cols, seed, -1.1f, 1.1f);
+    case Activation::ReLU: return random_matrix(rows, cols, seed, -1.0f, 3.0f);
+    default: return random_matrix(rows, cols, seed, -3.0f, 3.0f);
+  }
+}
+
+class ActivationKernels : public PerIsaTest {};
+
+TEST_P(ActivationKernels, ForwardMatchesTheReferenceAroundTheVectorWidths) {
+  std::uint64_t salt = 100;
+  for (Activation g : kAll) {
+    for (std::int64_t rows : rows_around_vector_widths()) {
+      for (std::int64_t cols : {1, 3}) {
+        for (bool with_bias : {false, true}) {
+          const std::uint64_t seed = derive_seed(++salt);
+          NNK_SEED_TRACE(seed);
+          SCOPED_TRACE(::testing::Message() << to_string(g) << " " << rows << " x " << cols << " bias=" << with_bias);
+          // Sigmoid and tanh saturate past |z| ~ 17 and 9: the range covers both branches and the tails.
+          const Matrix z = random_matrix(rows, cols, seed, -20.0f, 20.0f);
+          const Matrix bias = with_bias ? random_matrix(rows, 1, seed + 1, -2.0f, 2.0f) : Matrix();
+          const Matrix expected = ref_forward(g, z, bias);
+          // A strided, misaligned output: the kernel must touch nothing outside the view.
+          GuardedMatrix a(rows, cols, rows + 3, 1);
+          bias_activation_forward(g, z, bias, a.view());
+          EXPECT_TRUE(within_budget(expected, a.view(), forward_budget(g, with_bias)));
+          EXPECT_TRUE(a.guards_intact());
+        }
+      }
+    }
+  }
+}
+
+TEST_P(ActivationKernels, ForwardReadsAStridedInputAndWorksInPlace) {
+  const std::uint64_t seed = derive_seed(200);
+  NNK_SEED_TRACE(seed);
+  for (Activation g : kAll) {
+    SCOPED_TRACE(to_string(g));
+    GuardedMatrix z(19, 5, 24, 3);
+    Rng rng(seed);
+    z.fill_random(rng, -6.0f, 6.0f);
+    const Matrix bias = random_matrix(19, 1, seed + 1);
+    Matrix out_of_place(19, 5);
+    bias_activation_forward(g, z.view(), bias, out_of_place);
+    EXPECT_TRUE(within_budget(ref_forward(g, z.view(), bias), out_of_place, forward_budget(g, true)));
+    bias_activation_forward(g, z.view(), bias, z.view());  // a == z
+    EXPECT_TRUE(matrices_equal(out_of_place, z.view()));
+    EXPECT_TRUE(z.guards_intact());
+  }
+}
+
+// Large contiguous arrays are cut into flat ranges, strided ones into columns: the results must be the same bits.
+TEST_P(ActivationKernels, ContiguousAndStridedLayoutsGiveTheSameBits) {
+  const std::uint64_t seed = derive_seed(300);
+  NNK_SEED_TRACE(seed);
+  const std::int64_t rows = 37, cols = 4001;  // > 2 parts of 65536 elements when flat
+  const Matrix z = random_matrix(rows, cols, seed, -10.0f, 10.0f);
+  GuardedMatrix strided_z(rows, cols, rows + 1);
+  strided_z.copy_from(z);
+  for (Activation g : kElementwise) {
+    SCOPED_TRACE(to_string(g));
+    Matrix compact(rows, cols);
+    bias_activation_forward(g, z, {}, compact);
+    GuardedMatrix strided(rows, cols, rows + 1);
+    bias_activation_forward(g, strided_z.view(), {}, strided.view());
+    EXPECT_TRUE(matrices_equal(compact, strided.view()));
+    EXPECT_TRUE(within_budget(ref_forward(g, z, {}), compact, forward_budget(g, false)));
+  }
+}
+
+TEST_P(ActivationKernels, NaNStaysNaNAndInfinitiesGiveTheLimits) {
+  // 17 columns so that the special values sit in different lanes, and in a masked tail.
+  const Matrix z = matrix_from_rows({{kNaN, -kInf, kInf, -0.0f, 0.0f, 1e-30f, -1e-30f, 1e-45f, -88.0f, 88.0f, -1e30f,
+                                      1e30f, 50.0f, -50.0f, 9.5f, -0.5f, kNaN}});
+  for (Activation g : kElementwise) {
+    SCOPED_TRACE(to_string(g));
+    const Matrix expected = ref_forward(g, z, {});
+    Matrix a(z.rows(), z.cols());
+    bias_activation_forward(g, z, {}, a);
+    // 1e-45 is subnormal in and out of identity and ReLU, which return the reference's bits; sigmoid and tanh
+    // flush results below FLT_MIN to 0.
+    EXPECT_TRUE(within_budget(expected, a, forward_budget(g, false), g == Activation::Sigmoid || g == Activation::Tanh));
+    EXPECT_TRUE(std::isnan(a(0, 0)));
+    EXPECT_TRUE(std::isnan(a(0, 16)));
+  }
+}
+
+TEST_P(ActivationKernels, SoftmaxColumnsWithNaNOrInfinityMatchTheReference) {
+  // Per column: a NaN or +inf makes the whole column NaN; -inf gives 0 there; all -inf is NaN.
+  const Matrix z = matrix_from_rows({{1, kNaN, kInf, -kInf, -kInf, 1000},
+                                     {2, 0, 0, 1, -kInf, -1000},
+                                     {3, 1, 1, 2, -kInf, 0}});
+  const Matrix expected = ref_forward(Activation::Softmax, z, {});
+  Matrix a(3, 6);
+  bias_activation_forward(Activation::Softmax, z, {}, a);
+  EXPECT_TRUE(within_budget(expected, a, forward_budget(Activation::Softmax, false)));
+  for (std::int64_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(std::isnan(a(i, 1)) && std::isnan(a(i, 2)) && std::isnan(a(i, 4))) << "row " << i;
+  }
+  EXPECT_EQ(a(0, 3), 0.0f);
+}
+
+TEST_P(ActivationKernels, NoSubnormalOutputs) {
+  // Sigmoid's tail crosses FLT_MIN at z = -87.34; softmax elements reach it for spreads beyond 87.
+  std::vector<float> values;
+  for (float z = -110.0f; z <= -80.0f; z += 0.0625f) values.push_back(z);
+  const ConstMatrixView z(values.data(), static_cast<std::int64_t>(values.size()), 1);
+  const Matrix bias_free;
+  Matrix a(z.rows(), 1);
+  bias_activation_forward(Activation::Sigmoid, z, bias_free, a);
+  EXPECT_TRUE(has_no_subnormals(a));
+  EXPECT_TRUE(within_budget(ref_forward(Activation::Sigmoid, z, {}), a, forward_budget(Activation::Sigmoid, false)));
+  bias_activation_forward(Activation::Softmax, z, bias_free, a);  // one column spanning 30 units below the max
+  EXPECT_TRUE(has_no_subnormals(a));
+  std::vector<float> spread;
+  for (int k = 0; k < 33; ++k) spread.push_back(-4.0f * static_cast<float>(k));  // 0 .. -128
+  Matrix s(33, 1);
+  bias_activation_forward(Activation::Softmax, ConstMatrixView(spread.data(), 33, 1), bias_free, s);
+  EXPECT_TRUE(has_no_subnormals(s));
+  EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, ConstMatrixView(spread.data(), 33, 1), {}), s,
+                            forward_budget(Activation::Softmax, false)));
+}
+
+TEST_P(ActivationKernels, SoftmaxIsExactForLargeShiftsAndBiases) {
+  // v = z + bias is formed exactly (as the reference does in double): columns shifted by 1e4 keep 4 ulp.
+  const std::uint64_t seed = derive_seed(400);
+  NNK_SEED_TRACE(seed);
+  Matrix z = random_matrix(33, 6, seed, -30.0f, 30.0f);
+  for (std::int64_t j = 0; j < z.cols(); ++j)
+    for (std::int64_t i = 0; i < z.rows(); ++i) z(i, j) += 1e4f * static_cast<float>(j % 3);
+  const Matrix bias = random_matrix(33, 1, seed + 1, -1e3f, 1e3f);
+  Matrix a(33, 6);
+  bias_activation_forward(Activation::Softmax, z, bias, a);
+  EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+}
+
+TEST_P(ActivationKernels, DerivativeMatchesTheReference) {
+  std::uint64_t salt = 500;
+  for (Activation g : kElementwise) {
+    for (std::int64_t rows : rows_around_vector_widths()) {
+      const std::uint64_t seed = derive_seed(++salt);
+      NNK_SEED_TRACE(seed);
+      SCOPED_TRACE(::testing::Message() << to_string(g) << " rows " << rows);
+      const Matrix a = outputs_for(g, rows, 3, seed);
+      Matrix expected(rows, 3);
+      ref::activation_derivative(g, a, expected);
+      GuardedMatrix d(rows, 3, rows + 2, 5);
+      activation_derivative(g, a, d.view());
+      EXPECT_TRUE(within_budget(expected, d.view(), derivative_budget(g), false));
+      EXPECT_TRUE(d.guards_intact());
+    }
+  }
+}
+
+TEST_P(ActivationKernels, DerivativeOfSpecialValuesMatchesTheReference) {
+  const Matrix a = matrix_from_rows({{kNaN, kInf, -kInf, 0.0f, -0.0f, 1.0f, -1.0f, 0.5f, 1e-30f, 3.0f}});
+  for (Activation g : kElementwise) {
+    SCOPED_TRACE(to_string(g));
+    Matrix expected(1, a.cols()), d(1, a.cols());
+    ref::activation_derivative(g, a, expected);
+    activation_derivative(g, a, d);
+    EXPECT_TRUE(within_budget(expected, d, derivative_budget(g), false));
+  }
+}
+
+TEST_P(ActivationKernels, BackwardMatchesTheReferenceAndWorksInPlace) {
+  std::uint64_t salt = 600;
+  for (Activation g : kElementwise) {
+    for (std::int64_t rows : rows_around_vector_widths()) {
+      const std::uint64_t seed = derive_seed(++salt);
+      NNK_SEED_TRACE(seed);
+      SCOPED_TRACE(::testing::Message() << to_string(g) << " rows " << rows);
+      const Matrix a = outputs_for(g, rows, 2, seed);
+      const Matrix da = random_matrix(rows, 2, seed + 1, -2.0f, 2.0f);
+      Matrix expected(rows, 2);
+      ref::activation_backward(g, a, da, expected);
+      GuardedMatrix dz(rows, 2, rows + 1, 2);
+      activation_backward(g, a, da, dz.view());
+      EXPECT_TRUE(within_budget(expected, dz.view(), backward_budget(g), false));
+      EXPECT_TRUE(dz.guards_intact());
+      Matrix in_place = da;
+      activation_backward(g, a, in_place, in_place);  // dz == da
+      EXPECT_TRUE(matrices_equal(dz.view(), in_place));
+    }
+  }
+}
+
+TEST_P(ActivationKernels, BackwardPropagatesSpecialValuesLikeTheReference) {
+  // inf * 0 is NaN in the reference (ReLU with a <= 0, sigmoid at a = 0): the kernels multiply the same way.
+  const Matrix a = matrix_from_rows({{0.0f, -1.0f, 0.5f, kNaN, 2.0f, 0.0f, 1.0f}});
+  const Matrix da = matrix_from_rows({{kInf, -3.0f, kNaN, 1.0f, -kInf, -2.0f, kInf}});
+  for (Activation g : kElementwise) {
+    SCOPED_TRACE(to_string(g));
+    Matrix expected(1, a.cols()), dz(1, a.cols());
+    ref::activation_backward(g, a, da, expected);
+    activation_backward(g, a, da, dz);
+    EXPECT_TRUE(within_budget(expected, dz, backward_budget(g), false));
+  }
+}
+
+TEST_P(ActivationKernels, EmptyMatricesAreFine) {
+  for (Activation g : kAll) {
+    Matrix z(0, 4), a(0, 4), w(5, 0), b(5, 0);
+    bias_activation_forward(g, z, {}, a);
+    bias_activation_forward(g, w, Matrix(5, 1), b);
+    if (g != Activation::Softmax) activation_backward(g, z, z, a);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(, ActivationKernels, ::testing::ValuesIn(all_isas()), isa_param_name);
+
+}  // namespace
+}  // namespace nnk::test
