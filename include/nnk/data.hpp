@@ -30,7 +30,8 @@ struct Dataset {
 // Reads a comma-separated file: a header row of column names, then one example per row, every field a finite
 // number (surrounding spaces allowed; \n or \r\n line ends; blank lines ignored). The target column is chosen by
 // name, or by index (0-based; negative counts from the end: -1 is the last column). Errors are nnk::Error with
-// "path:line:column" for a bad field or a ragged row, and a clear message for a missing, empty or header-only file.
+// "path:line:column" for a bad field, a ragged row, an empty file or one without data rows, and a clear message for
+// a missing file or an unknown target column.
 Dataset load_csv(const std::string& path, std::string_view target_name);
 Dataset load_csv(const std::string& path, std::int64_t target_index);
 

@@ -119,7 +119,8 @@ template <typename ChooseTarget>
 Dataset parse_csv(const std::string& path, ChooseTarget choose_target) {
   const std::string content = read_file(path);
   const std::vector<Line> lines = split_lines(content);
-  if (lines.empty()) detail::fail(kFunction, ": '", path, "' is empty, expected a header row of column names");
+  if (lines.empty())
+    detail::fail(kFunction, ": ", path, ":1:1: the file is empty (or blank), expected a header row of column names");
 
   std::vector<std::string> names;
   for (const Field& f : split_fields(lines[0].text)) {
@@ -130,7 +131,8 @@ Dataset parse_csv(const std::string& path, ChooseTarget choose_target) {
   }
   if (names.size() < 2)
     detail::fail(kFunction, ": '", path, "' has ", names.size(), " column, expected at least a feature and a target");
-  if (lines.size() < 2) detail::fail(kFunction, ": '", path, "' has a header row but no data rows");
+  if (lines.size() < 2)
+    detail::fail(kFunction, ": ", path, ":", lines[0].number + 1, ":1: no data rows after the header row");
   const std::size_t target = choose_target(names);
 
   const auto examples = static_cast<std::int64_t>(lines.size() - 1);

@@ -94,10 +94,10 @@ TEST_F(Csv, RaggedRowsNameFileLineAndColumn) {
 
 TEST_F(Csv, EmptyMissingAndHeaderOnlyFiles) {
   EXPECT_TRUE(throws_error_containing([&] { load_csv(file("empty.csv", ""), "a"); },
-                                      {"nnk::load_csv: '", "empty.csv' is empty, expected a header row"}));
-  EXPECT_TRUE(throws_error_containing([&] { load_csv(file("blank.csv", "\n \n"), "a"); }, {"is empty"}));
-  EXPECT_TRUE(throws_error_containing([&] { load_csv(file("header.csv", "a,b\n"), "a"); },
-                                      {"header.csv' has a header row but no data rows"}));
+                                      {"nnk::load_csv: ", "empty.csv:1:1: the file is empty", "expected a header row"}));
+  EXPECT_TRUE(throws_error_containing([&] { load_csv(file("blank.csv", "\n \n"), "a"); }, {"blank.csv:1:1: the file is empty"}));
+  EXPECT_TRUE(throws_error_containing([&] { load_csv(file("header.csv", "\na,b\n"), "a"); },
+                                      {"header.csv:3:1: no data rows after the header row"}));
   EXPECT_TRUE(throws_error_containing([&] { load_csv((dir_ / "absent.csv").string(), "a"); },
                                       {"cannot open", "absent.csv", "No such file"}));
   EXPECT_TRUE(throws_error_containing([&] { load_csv(file("one.csv", "a\n1\n"), "a"); },
