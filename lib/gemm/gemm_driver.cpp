@@ -70,8 +70,12 @@ void run_block(const GemmKernelSet& ks, const GemmArgs& g, bool unpacked_a, bool
                const TileEpilogue* epilogue) {
   ThreadPackBuffers& buffers = thread_pack_buffers();
   const std::int64_t kc_max = std::min(ks.kc, g.k);
-  float* packed_b = unpacked_b ? nullptr : buffers.b.get(kc_max * ceil_div(std::min(ks.nc, blk.col1 - blk.col0), ks.nr) * ks.nr);
-  float* packed_a = unpacked_a ? nullptr : buffers.a.get(kc_max * ceil_div(std::min(ks.mc, blk.row1 - blk.row0), ks.mr) * ks.mr);
+  // Sized from the whole problem, not this block: every thread that runs a block of this GEMM asks for the same
+  // size, so once a GEMM of a given shape has run on a thread, no later one of that shape allocates there.
+  const std::int64_t b_floats = kc_max * ceil_div(std::min(ks.nc, g.n), ks.nr) * ks.nr;
+  const std::int64_t a_floats = kc_max * ceil_div(std::min(ks.mc, g.m), ks.mr) * ks.mr;
+  float* packed_b = unpacked_b ? nullptr : buffers.b.get(b_floats);
+  float* packed_a = unpacked_a ? nullptr : buffers.a.get(a_floats);
 
   for (std::int64_t jc = blk.col0; jc < blk.col1; jc += ks.nc) {
     const std::int64_t nc = std::min(ks.nc, blk.col1 - jc);
