@@ -16,6 +16,7 @@
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
 #include "support/isa.hpp"
+#include "support/random.hpp"
 #include "support/test_support.hpp"
 
 namespace nnk::test {
@@ -25,20 +26,6 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr Loss kLosses[] = {Loss::BinaryCrossEntropy, Loss::CategoricalCrossEntropy, Loss::MeanSquaredError};
 constexpr double kCostRelTol = 4.0 / (1 << 24);
-
-// Targets each loss is meant for: BCE in [0, 1], CCE columns on the simplex, MSE any real.
-Matrix targets_for(Loss loss, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
-  if (loss == Loss::MeanSquaredError) return random_matrix(rows, cols, seed, -2, 2);
-  Matrix y = random_matrix(rows, cols, seed, 0, 1);
-  if (loss == Loss::CategoricalCrossEntropy) {
-    for (std::int64_t j = 0; j < cols; ++j) {
-      double column_sum = 0;
-      for (std::int64_t i = 0; i < rows; ++i) column_sum += y(i, j);
-      for (std::int64_t i = 0; i < rows; ++i) y(i, j) = static_cast<float>(y(i, j) / column_sum);
-    }
-  }
-  return y;
-}
 
 // ulp of a double value's float neighbourhood.
 double ulp_of(double x) {
@@ -89,7 +76,7 @@ TEST_P(LossKernels, CostAndDeltaMatchTheReferenceAroundTheVectorWidths) {
         NNK_SEED_TRACE(seed);
         SCOPED_TRACE(::testing::Message() << to_string(loss) << " " << rows << " x " << cols);
         const Matrix z = random_matrix(rows, cols, seed, -12.0f, 12.0f);
-        const Matrix y = targets_for(loss, rows, cols, seed + 1);
+        const Matrix y = loss_targets(loss, rows, cols, seed + 1);
         Matrix expected(rows, cols);
         const double expected_cost = ref::loss_and_delta(loss, z, y, expected);
         GuardedMatrix delta(rows, cols, rows + 2, 3);
@@ -108,7 +95,7 @@ TEST_P(LossKernels, DeltaMayBeZOrYItself) {
   const Matrix z = random_matrix(21, 6, seed, -5, 5);
   for (Loss loss : kLosses) {
     SCOPED_TRACE(to_string(loss));
-    const Matrix y = targets_for(loss, 21, 6, seed + 1);
+    const Matrix y = loss_targets(loss, 21, 6, seed + 1);
     Matrix separate(21, 6);
     const double cost = loss_and_delta(loss, z, y, separate);
     Matrix z_in_place = z;
@@ -166,7 +153,7 @@ TEST_P(LossKernels, CategoricalCrossEntropyHandlesLargeShifts) {
   Matrix z = random_matrix(12, 5, seed, -20, 20);
   for (std::int64_t j = 0; j < 5; ++j)
     for (std::int64_t i = 0; i < 12; ++i) z(i, j) += 1e4f * static_cast<float>(j);
-  const Matrix y = targets_for(Loss::CategoricalCrossEntropy, 12, 5, seed + 1);
+  const Matrix y = loss_targets(Loss::CategoricalCrossEntropy, 12, 5, seed + 1);
   Matrix expected(12, 5), delta(12, 5);
   const double expected_cost = ref::loss_and_delta(Loss::CategoricalCrossEntropy, z, y, expected);
   EXPECT_TRUE(cost_near(expected_cost, loss_and_delta(Loss::CategoricalCrossEntropy, z, y, delta), kCostRelTol));

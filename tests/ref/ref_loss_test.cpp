@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "nnk/ref.hpp"
+#include "support/random.hpp"
 #include "support/test_support.hpp"
 
 namespace nnk::test {
@@ -97,21 +98,6 @@ TEST(RefMeanSquaredError, CostIsTheMeanOverColumnsOfTheColumnSums) {
   EXPECT_TRUE(matrices_equal(matrix_from_rows({{1, 2, 3}, {-1, -2, 3}}), delta));  // z - y, not divided by m
 }
 
-// Targets each loss is meant for: BCE in [0, 1], CCE columns on the simplex (the delta is the gradient only then),
-// MSE any real.
-Matrix targets_for(Loss loss, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
-  if (loss == Loss::MeanSquaredError) return random_matrix(rows, cols, seed, -2, 2);
-  Matrix y = random_matrix(rows, cols, seed, 0, 1);
-  if (loss == Loss::CategoricalCrossEntropy) {
-    for (std::int64_t j = 0; j < cols; ++j) {
-      double column_sum = 0;
-      for (std::int64_t i = 0; i < rows; ++i) column_sum += y(i, j);
-      for (std::int64_t i = 0; i < rows; ++i) y(i, j) = static_cast<float>(y(i, j) / column_sum);
-    }
-  }
-  return y;
-}
-
 // d J / d z(i, j) = delta(i, j) / m: central differences of the double cost. The step h = 2^-8 gives a truncation
 // error h^2/6 * |L'''| / m < 1e-6; the cost is double, so rounding adds little. The step actually taken is measured
 // from the float arguments, since z +- h may round.
@@ -124,7 +110,7 @@ TEST(RefLossAndDelta, DeltaOverMIsTheGradientOfTheCost) {
     const std::uint64_t seed = derive_seed(++salt);
     NNK_SEED_TRACE(seed);
     const Matrix z = random_matrix(kRows, kCols, seed, -3, 3);
-    const Matrix y = targets_for(loss, kRows, kCols, seed + 1);
+    const Matrix y = loss_targets(loss, kRows, kCols, seed + 1);
     const Matrix delta = loss_and_delta(loss, z, y).delta;
     Matrix analytic(kRows, kCols), finite_difference(kRows, kCols);
     for (std::int64_t j = 0; j < kCols; ++j) {
@@ -148,7 +134,7 @@ TEST(RefLossAndDelta, DeltaMayBeZItselfAndAStridedView) {
   const Matrix z = random_matrix(5, 4, seed, -4, 4);
   for (Loss loss : kLosses) {
     SCOPED_TRACE(to_string(loss));
-    const Matrix y = targets_for(loss, 5, 4, seed + 1);
+    const Matrix y = loss_targets(loss, 5, 4, seed + 1);
     const auto [cost, delta] = loss_and_delta(loss, z, y);
 
     Matrix in_place = z;

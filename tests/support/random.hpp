@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "nnk/matrix.hpp"
+#include "nnk/types.hpp"
 
 namespace nnk::test {
 
@@ -41,6 +42,10 @@ class Rng {
 
 // A rows x cols matrix with elements uniform in [lo, hi], the same for the same seed on every machine.
 Matrix random_matrix(std::int64_t rows, std::int64_t cols, std::uint64_t seed, float lo = -1.0f, float hi = 1.0f);
+
+// Targets each loss is meant for: BCE in [0, 1], CCE columns on the simplex (the delta is the gradient only then),
+// MSE any real in [-2, 2].
+Matrix loss_targets(Loss loss, std::int64_t rows, std::int64_t cols, std::uint64_t seed);
 
 // The seed every test seed derives from: NNK_TEST_SEED (decimal or 0x-hex) if set, else kDefaultBaseSeed.
 // An unparsable NNK_TEST_SEED aborts the run with a message rather than silently using another seed.

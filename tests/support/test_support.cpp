@@ -117,6 +117,19 @@ Matrix random_matrix(std::int64_t rows, std::int64_t cols, std::uint64_t seed, f
   return m;
 }
 
+Matrix loss_targets(Loss loss, std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
+  if (loss == Loss::MeanSquaredError) return random_matrix(rows, cols, seed, -2, 2);
+  Matrix y = random_matrix(rows, cols, seed, 0, 1);
+  if (loss == Loss::CategoricalCrossEntropy) {
+    for (std::int64_t j = 0; j < cols; ++j) {
+      double column_sum = 0;
+      for (std::int64_t i = 0; i < rows; ++i) column_sum += y(i, j);
+      for (std::int64_t i = 0; i < rows; ++i) y(i, j) = static_cast<float>(y(i, j) / column_sum);
+    }
+  }
+  return y;
+}
+
 std::uint64_t base_seed() {
   static const std::uint64_t seed = read_base_seed();
   return seed;
