@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages nnk needs that are missing (nothing when all are there). Run as root or with sudo.
-#   tools/install-deps.sh            build, tests and benchmarks
-#   tools/install-deps.sh --peers    also OpenBLAS and oneDNN, the optional benchmark peers
+#   tools/install-deps.sh                  build, tests, benchmarks and tools
+#   tools/install-deps.sh --peers          also OpenBLAS and oneDNN, the optional benchmark peers
+#   tools/install-deps.sh --plots          also matplotlib, for tools/plot_metrics.py
+#   tools/install-deps.sh --reliability    also clang and its sanitizer/libFuzzer runtimes (fuzz and TSan builds)
+# Flags combine: tools/install-deps.sh --plots --reliability
 set -euo pipefail
 
 packages=(
@@ -10,10 +13,16 @@ packages=(
   libgtest-dev libgmock-dev         # tests
   libbenchmark-dev                  # benchmarks
   libblas-test                      # netlib's BLAS testers, run against nnk_blas
+  libcli11-dev nlohmann-json3-dev   # tools: argument parsing, JSON output
 )
-if [ "${1:-}" = "--peers" ]; then
-  packages+=(libopenblas-dev libdnnl-dev)
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --peers) packages+=(libopenblas-dev libdnnl-dev) ;;
+    --plots) packages+=(python3 python3-matplotlib) ;;
+    --reliability) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots or --reliability)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
