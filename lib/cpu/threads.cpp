@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 
+#include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/error.hpp"
@@ -67,14 +68,20 @@ void parallel_for_chunks(std::int64_t count, std::int64_t grain, RangeFunction f
   if (count <= 0) return;
   grain = std::max<std::int64_t>(grain, 1);
   const int threads = num_threads();
+  // Every chunk runs with denormals flushed, on whichever thread runs it, inline or not: the same arithmetic for
+  // any thread count (cpu/float_env.hpp). The scope is per chunk, so workers and the caller get their MXCSR back.
   if (threads == 1 || count <= grain) {
+    const FlushDenormalsScope flush;
     for (std::int64_t begin = 0; begin < count; begin += grain) function(context, begin, std::min(count, begin + grain));
     return;
   }
   arena_for(threads).execute([&] {
     tbb::parallel_for(
         tbb::blocked_range<std::int64_t>(0, count, grain),
-        [&](const tbb::blocked_range<std::int64_t>& r) { function(context, r.begin(), r.end()); },
+        [&](const tbb::blocked_range<std::int64_t>& r) {
+          const FlushDenormalsScope flush;
+          function(context, r.begin(), r.end());
+        },
         tbb::simple_partitioner());
   });
 }
