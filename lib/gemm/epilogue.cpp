@@ -62,7 +62,7 @@ float* partial_sums_buffer(std::int64_t floats) {
 
 void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) {
   const GemmKernelSet& ks = gemm_kernel_set(active_isa());
-  EpilogueContext ctx{&epilogue, ks.epilogue, ks.nr, nullptr, args.m};
+  EpilogueContext ctx{&epilogue, ks.select_epilogue(epilogue), ks.nr, nullptr, args.m};
   const std::int64_t column_tiles = (args.n + ctx.tile_cols - 1) / ctx.tile_cols;
   if (epilogue.row_sums != nullptr) ctx.partial_row_sums = partial_sums_buffer(column_tiles * args.m);
   const TileEpilogue hook{&apply_tile, &ctx, epilogue.derivative_of != nullptr ? &prefetch_tile : nullptr};

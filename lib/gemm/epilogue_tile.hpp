@@ -1,9 +1,15 @@
 // The GEMM epilogue on one finished tile, vectorized with the ISA's batch type (included only by the per-ISA
 // GEMM files; internal linkage). Semantics: nnk::GemmEpilogue in include/nnk/gemm.hpp.
 //
-// A tile column holds at most MR rows: whole vectors, then one partial vector that is copied through a small
-// zero-padded buffer, so every row goes through the same vector math whatever its position (and the tiling never
-// depends on the thread count: the results are bitwise identical for any number of threads).
+// The tile is walked one row vector at a time, across all of its columns: the bias vector and the activation's
+// constants are loaded once per row vector, the columns are independent (their long-latency divisions overlap),
+// and the row sums stay in a register. A short row vector (the tile's last, when its rows are not a multiple of
+// the vector width) is read and written under a mask. Every row goes through the same vector math whatever its
+// position, and the tiling never depends on the thread count: results are bitwise identical for any number of
+// threads.
+//
+// B is the xsimd batch of the ISA (for the vector math), V the micro-kernel's register struct (masked loads and
+// stores: Reg, Mask, kLanes, load_masked, store_masked, row_mask).
 #pragma once
 
 #include <algorithm>
@@ -15,88 +21,72 @@
 namespace nnk::gemm {
 namespace {
 
-// Calls op(x_ptr, row_offset, lanes) over [0, rows) in vectors of B::size; the last one may be partial (lanes < size).
-template <class B, class Op>
-inline void for_each_vector(std::int64_t rows, Op&& op) {
+// What the epilogue does after the activation step (chosen per GEMM, a template argument of the tile loop).
+enum class DerivativeStep { None, Multiply };
+
+template <class B, class V>
+struct EpilogueLanes {
+  static_assert(B::size == V::kLanes, "batch and register struct of one ISA");
+  typename V::Mask mask;
+  static EpilogueLanes rows(std::int64_t n) { return {V::row_mask(static_cast<int>(n))}; }
+  B load(const float* p) const { return B(V::load_masked(p, mask)); }
+  void store(float* p, B x) const { V::store_masked(p, mask, static_cast<typename V::Reg>(x)); }
+};
+
+// One row vector (rows [i, i + lanes) of the tile) across every column of the tile.
+// G: the forward activation (applied when `forward`); D: the derivative whose product is taken (when Multiply).
+template <class B, class V, Activation G, DerivativeStep Step, Activation D>
+inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const EpilogueLanes<B, V>& lanes,
+                                bool forward) {
+  const GemmEpilogue& e = *t.spec;
+  const B bias = e.bias != nullptr ? lanes.load(e.bias + t.row0 + i) : B(0.0f);
+  const float* derivative = Step == DerivativeStep::Multiply ? e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld
+                                                             : nullptr;
+  B row_sum(0.0f);
+  for (std::int64_t j = 0; j < t.cols; ++j) {
+    float* c = t.c + i + j * t.ldc;
+    B x = lanes.load(c);
+    if (forward) x = eltwise::activate<G>(x + bias);
+    if constexpr (Step == DerivativeStep::Multiply)
+      x = x * eltwise::derivative_from_output<D>(lanes.load(derivative + j * e.derivative_ld));
+    lanes.store(c, x);
+    // Column by column, in order, starting from column 0's value: the sum of each row does not depend on the
+    // vector width or on where the tile starts.
+    row_sum = j == 0 ? x : row_sum + x;
+  }
+  if (t.partial_row_sums != nullptr) lanes.store(t.partial_row_sums + i, row_sum);
+}
+
+template <class B, class V, Activation G, DerivativeStep Step, Activation D>
+void epilogue_tile_for(const EpilogueTile& t) {
+  const GemmEpilogue& e = *t.spec;
+  const bool forward = e.bias != nullptr || G != Activation::Identity;
   constexpr std::int64_t kLanes = B::size;
+  const auto full = EpilogueLanes<B, V>::rows(kLanes);
   std::int64_t i = 0;
-  for (; i + kLanes <= rows; i += kLanes) op(i, kLanes);
-  if (i < rows) op(i, rows - i);
+  for (; i + kLanes <= t.rows; i += kLanes) epilogue_row_vector<B, V, G, Step, D>(t, i, full, forward);
+  if (i < t.rows) epilogue_row_vector<B, V, G, Step, D>(t, i, EpilogueLanes<B, V>::rows(t.rows - i), forward);
 }
 
-template <class B>
-inline B load_lanes(const float* p, std::int64_t lanes) {
-  if (lanes == B::size) return B::load_unaligned(p);
-  alignas(64) float buffer[B::size] = {};
-  std::copy_n(p, lanes, buffer);
-  return B::load_aligned(buffer);
-}
-
-template <class B>
-inline void store_lanes(float* p, std::int64_t lanes, B x) {
-  if (lanes == B::size) return x.store_unaligned(p);
-  alignas(64) float buffer[B::size];
-  x.store_aligned(buffer);
-  std::copy_n(buffer, lanes, p);
-}
-
-// C = g(C + bias) over one column run.
-template <class B, Activation G>
-void bias_activate_run(float* c, const float* bias, std::int64_t rows) {
-  for_each_vector<B>(rows, [&](std::int64_t i, std::int64_t lanes) {
-    B x = load_lanes<B>(c + i, lanes);
-    if (bias != nullptr) x = x + load_lanes<B>(bias + i, lanes);
-    store_lanes(c + i, lanes, eltwise::activate<G>(x));
-  });
-}
-
-// C *= g'(S), g' from the output S, over one column run.
-template <class B, Activation D>
-void multiply_derivative_run(float* c, const float* s, std::int64_t rows) {
-  for_each_vector<B>(rows, [&](std::int64_t i, std::int64_t lanes) {
-    const B x = load_lanes<B>(c + i, lanes);
-    store_lanes(c + i, lanes, x * eltwise::derivative_from_output<D>(load_lanes<B>(s + i, lanes)));
-  });
-}
-
-using ColumnRun = void (*)(float* c, const float* other, std::int64_t rows);
-
-template <class B, template <class, Activation> class Pick>
-ColumnRun run_for(Activation g) {
-  switch (g) {
-    case Activation::Sigmoid: return Pick<B, Activation::Sigmoid>::run;
-    case Activation::Tanh: return Pick<B, Activation::Tanh>::run;
-    case Activation::ReLU: return Pick<B, Activation::ReLU>::run;
-    default: return Pick<B, Activation::Identity>::run;
+template <class B, class V, Activation G>
+EpilogueKernel epilogue_for_derivative(const GemmEpilogue& e) {
+  if (e.derivative_of == nullptr) return &epilogue_tile_for<B, V, G, DerivativeStep::None, Activation::Identity>;
+  switch (e.derivative_activation) {
+    case Activation::Sigmoid: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Sigmoid>;
+    case Activation::Tanh: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Tanh>;
+    case Activation::ReLU: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::ReLU>;
+    default: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Identity>;
   }
 }
-template <class B, Activation G>
-struct PickForward {
-  static void run(float* c, const float* bias, std::int64_t rows) { bias_activate_run<B, G>(c, bias, rows); }
-};
-template <class B, Activation D>
-struct PickDerivative {
-  static void run(float* c, const float* s, std::int64_t rows) { multiply_derivative_run<B, D>(c, s, rows); }
-};
 
-template <class B>
-void epilogue_tile(const EpilogueTile& t) {
-  const GemmEpilogue& e = *t.spec;
-  const bool forward = e.bias != nullptr || e.activation != Activation::Identity;
-  const ColumnRun forward_run = run_for<B, PickForward>(e.activation);
-  const ColumnRun derivative_run = run_for<B, PickDerivative>(e.derivative_activation);
-  for (std::int64_t j = 0; j < t.cols; ++j) {
-    float* col = t.c + j * t.ldc;
-    if (forward) forward_run(col, e.bias != nullptr ? e.bias + t.row0 : nullptr, t.rows);
-    if (e.derivative_of != nullptr)
-      derivative_run(col, e.derivative_of + t.row0 + (t.col0 + j) * e.derivative_ld, t.rows);
-    if (t.partial_row_sums != nullptr) {
-      // Column by column, in order: the sum of each row does not depend on the vector width.
-      for_each_vector<B>(t.rows, [&](std::int64_t i, std::int64_t lanes) {
-        const B x = load_lanes<B>(col + i, lanes);
-        store_lanes(t.partial_row_sums + i, lanes, j == 0 ? x : x + load_lanes<B>(t.partial_row_sums + i, lanes));
-      });
-    }
+// The tile loop specialized for one epilogue: chosen once per GEMM (softmax is rejected by the front end).
+template <class B, class V>
+EpilogueKernel select_epilogue(const GemmEpilogue& e) {
+  switch (e.activation) {
+    case Activation::Sigmoid: return epilogue_for_derivative<B, V, Activation::Sigmoid>(e);
+    case Activation::Tanh: return epilogue_for_derivative<B, V, Activation::Tanh>(e);
+    case Activation::ReLU: return epilogue_for_derivative<B, V, Activation::ReLU>(e);
+    default: return epilogue_for_derivative<B, V, Activation::Identity>(e);
   }
 }
 

@@ -68,6 +68,8 @@ struct EpilogueTile {
   float* partial_row_sums = nullptr;
 };
 using EpilogueKernel = void (*)(const EpilogueTile& tile);
+// The tile kernel specialized for one epilogue's activation and derivative, chosen once per GEMM.
+using EpilogueSelector = EpilogueKernel (*)(const GemmEpilogue& epilogue);
 
 struct GemmKernelSet {
   Isa isa;
@@ -81,7 +83,7 @@ struct GemmKernelSet {
   KernelGrid grid;
   PackA pack_a;
   PackB pack_b;
-  EpilogueKernel epilogue;
+  EpilogueSelector select_epilogue;
 };
 
 const GemmKernelSet& gemm_kernel_set(Isa isa);
