@@ -1,0 +1,232 @@
+// nnk-train's command line on CLI11: CLI11 splits the arguments and knows the flags; every value is taken as text
+// and converted here (option_values.hpp), so each mistake gets one message in one format.
+#include "command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <string_view>
+
+#include "nnk/version.hpp"
+#include "option_values.hpp"
+
+namespace nnk::train_cli {
+
+namespace {
+
+constexpr std::int64_t kMaxCount = 1'000'000'000;   // epochs, batch size
+constexpr std::int64_t kMaxLayerUnits = 1 << 20;
+constexpr std::int64_t kMaxThreads = 4096;
+
+std::string version_text() {
+  return "nnk-train " + std::to_string(kVersionMajor) + "." + std::to_string(kVersionMinor) + "." +
+         std::to_string(kVersionPatch);
+}
+
+// CLI11's messages are one line, but they may quote an argument: keep them printable.
+std::string printable(std::string_view message) {
+  std::string out;
+  for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? '?' : c;
+  }
+  return out;
+}
+
+// Runs CLI11 on the arguments after the subcommand. Returns text to show for --help / --version, else nothing.
+std::optional<std::string> run_cli11(CLI::App& app, std::span<const std::string> args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes its vector from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    return app.help();
+  } catch (const CLI::CallForAllHelp&) {
+    return app.help("", CLI::AppFormatMode::All);
+  } catch (const CLI::CallForVersion& e) {
+    return std::string(e.what()) + "\n";
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(printable(e.what()) + " (see " + app.get_name() + " --help)");
+  }
+  return std::nullopt;
+}
+
+std::optional<int> threads_value(const CLI::Option* option, const std::string& text) {
+  if (option->count() == 0) return std::nullopt;
+  return static_cast<int>(integer_value("--threads", text, 1, kMaxThreads));
+}
+
+ParsedCommand parse_train(std::span<const std::string> args) {
+  CLI::App app("Trains a multilayer perceptron on a CSV file or a bundled data set, reports metrics on a held-out\n"
+               "test split, and optionally saves the model for 'predict' and 'evaluate'.",
+               "nnk-train");
+  app.set_version_flag("--version", version_text());
+  app.footer("Subcommands (see nnk-train <subcommand> --help):\n"
+             "  nnk-train predict --model FILE --data FILE [--output FILE]\n"
+             "  nnk-train evaluate --model FILE --data FILE\n"
+             "Bundled data sets: wdbc, digits, iris, diabetes.");
+
+  std::string dataset, data, data_dir, target, test_data, save, log, threads;
+  std::string task = "auto", layers = "32,16", activation = "relu", epochs = "60", batch = "32",
+              optimizer = "adam", learning_rate, momentum = "0", l1 = "0", l2 = "0.0001", dropout = "0",
+              seed = "1", validation = "0.1", test_fraction = "0.2", split_seed = "1", progress = "auto";
+
+  const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: wdbc, digits, iris, diabetes");
+  const auto* data_opt = app.add_option("--data", data, "CSV file: a header row, then numeric rows");
+  const auto* data_dir_opt = app.add_option("--data-dir", data_dir, "Where the bundled data sets are");
+  const auto* target_opt = app.add_option("--target", target, "Target column name (default: the last column)");
+  const auto* test_data_opt =
+      app.add_option("--test-data", test_data, "CSV file to test on instead of a held-out split");
+  app.add_option("--task", task, "auto, binary, multiclass or regression")->capture_default_str();
+  app.add_option("--layers", layers, "Hidden layer widths, e.g. 64,32 ('none': a linear model)")
+      ->capture_default_str();
+  app.add_option("--activation", activation, "Hidden activation: relu, tanh, sigmoid, identity")
+      ->capture_default_str();
+  app.add_option("--epochs", epochs, "Passes over the training data")->capture_default_str();
+  app.add_option("--batch-size", batch, "Examples per training step")->capture_default_str();
+  app.add_option("--optimizer", optimizer, "adam or sgd")->capture_default_str();
+  const auto* learning_rate_opt =
+      app.add_option("--learning-rate", learning_rate, "Step size (default: adam 0.001, sgd 0.01)");
+  const auto* momentum_opt = app.add_option("--momentum", momentum, "SGD momentum in [0, 1)")->capture_default_str();
+  app.add_option("--l1", l1, "L1 weight penalty")->capture_default_str();
+  app.add_option("--l2", l2, "L2 weight penalty")->capture_default_str();
+  app.add_option("--dropout", dropout, "Dropout rate of the hidden layers, in [0, 1)")->capture_default_str();
+  const auto* threads_opt = app.add_option("--threads", threads, "Threads (default: all cores)");
+  app.add_option("--seed", seed, "Seed of initialization, dropout, shuffling, validation split")
+      ->capture_default_str();
+  app.add_option("--validation-fraction", validation, "Share of the training split held out for validation")
+      ->capture_default_str();
+  const auto* test_fraction_opt =
+      app.add_option("--test-fraction", test_fraction, "Share of the data held out for the test metrics")
+          ->capture_default_str();
+  app.add_option("--split-seed", split_seed, "Seed of the train/test split")->capture_default_str();
+  const auto* save_opt = app.add_option("--save", save, "Save the model here (and its preprocessing in PATH.json)");
+  const auto* log_opt = app.add_option("--log", log, "Write per-epoch metrics to this file as JSON lines");
+  app.add_option("--progress", progress, "auto (a bar on a terminal, else lines), bar, lines, none")
+      ->capture_default_str();
+
+  if (auto text = run_cli11(app, args)) return {ShowText{*text}};
+
+  TrainSettings s;
+  const bool has_dataset = dataset_opt->count() > 0, has_data = data_opt->count() > 0;
+  if (has_dataset && has_data) throw UsageError("--dataset and --data cannot be combined: give one data source");
+  if (!has_dataset && !has_data)
+    throw UsageError("a data source is required: --dataset NAME (wdbc, digits, iris, diabetes) or --data FILE");
+  if (has_dataset) {
+    const auto& names = bundled_dataset_names();
+    if (std::find(names.begin(), names.end(), dataset) == names.end())
+      throw UsageError("--dataset must be one of wdbc, digits, iris, diabetes; got " + quote_value(dataset));
+    s.dataset = dataset;
+  } else {
+    s.data_path = non_empty("--data", data);
+  }
+  if (data_dir_opt->count() > 0) {
+    if (!has_dataset) throw UsageError("--data-dir applies to --dataset only");
+    s.data_dir = non_empty("--data-dir", data_dir);
+  }
+  if (target_opt->count() > 0) s.target = non_empty("--target", target);
+  if (test_data_opt->count() > 0) {
+    if (test_fraction_opt->count() > 0)
+      throw UsageError("--test-data and --test-fraction cannot be combined: the test set is either a file or a split");
+    s.test_data_path = non_empty("--test-data", test_data);
+  }
+  s.task = choice<TaskChoice>("--task", task,
+                              {{"auto", TaskChoice::Auto}, {"binary", TaskChoice::Binary},
+                               {"multiclass", TaskChoice::Multiclass}, {"regression", TaskChoice::Regression}});
+  s.hidden_layers = layer_widths("--layers", layers, kMaxLayerUnits);
+  s.activation = choice<HiddenActivation>("--activation", activation,
+                                          {{"relu", HiddenActivation::ReLU}, {"tanh", HiddenActivation::Tanh},
+                                           {"sigmoid", HiddenActivation::Sigmoid},
+                                           {"identity", HiddenActivation::Identity}});
+  s.epochs = integer_value("--epochs", epochs, 1, kMaxCount);
+  s.batch_size = integer_value("--batch-size", batch, 1, kMaxCount);
+  s.optimizer = choice<OptimizerKind>("--optimizer", optimizer, {{"adam", OptimizerKind::Adam}, {"sgd", OptimizerKind::Sgd}});
+  s.learning_rate = learning_rate_opt->count() > 0
+                        ? real_value("--learning-rate", learning_rate, {.min = 0, .min_inclusive = false})
+                        : (s.optimizer == OptimizerKind::Adam ? 1e-3 : 1e-2);
+  if (momentum_opt->count() > 0 && s.optimizer != OptimizerKind::Sgd)
+    throw UsageError("--momentum applies to --optimizer sgd only (Adam has its own moment estimates)");
+  s.momentum = real_value("--momentum", momentum, {.min = 0, .max_exclusive = 1, .has_max = true});
+  s.l1 = real_value("--l1", l1, {.min = 0});
+  s.l2 = real_value("--l2", l2, {.min = 0});
+  s.dropout = real_value("--dropout", dropout, {.min = 0, .max_exclusive = 1, .has_max = true});
+  s.threads = threads_value(threads_opt, threads);
+  s.seed = seed_value("--seed", seed);
+  s.validation_fraction =
+      real_value("--validation-fraction", validation, {.min = 0, .max_exclusive = 1, .has_max = true});
+  s.test_fraction = s.test_data_path ? 0.0
+                                     : real_value("--test-fraction", test_fraction,
+                                                  {.min = 0, .max_exclusive = 1, .has_max = true});
+  s.split_seed = seed_value("--split-seed", split_seed);
+  if (save_opt->count() > 0) s.save_path = non_empty("--save", save);
+  if (log_opt->count() > 0) s.log_path = non_empty("--log", log);
+  s.progress = choice<ProgressMode>("--progress", progress,
+                                    {{"auto", ProgressMode::Auto}, {"bar", ProgressMode::Bar},
+                                     {"lines", ProgressMode::Lines}, {"none", ProgressMode::None}});
+  return {s};
+}
+
+// predict and evaluate share --model, --data and --threads.
+struct ModelCommandText {
+  std::string model, data, threads, output;
+  CLI::Option* threads_option = nullptr;
+  CLI::Option* output_option = nullptr;
+};
+
+void add_model_options(CLI::App& app, ModelCommandText& text) {
+  app.set_version_flag("--version", version_text());
+  app.add_option("--model", text.model, "Model file saved by nnk-train --save (with its .json sidecar)")->required();
+  app.add_option("--data", text.data, "CSV file with the model's feature columns")->required();
+  text.threads_option = app.add_option("--threads", text.threads, "Threads (default: all cores)");
+}
+
+ParsedCommand parse_predict(std::span<const std::string> args) {
+  CLI::App app("Writes the model's prediction for every row of a CSV file: the class label and its probability\n"
+               "(classification) or the value (regression). The target column may be absent.",
+               "nnk-train predict");
+  ModelCommandText text;
+  add_model_options(app, text);
+  text.output_option = app.add_option("--output", text.output, "CSV file to write (default: standard output)");
+  if (auto shown = run_cli11(app, args)) return {ShowText{*shown}};
+  PredictSettings s;
+  s.model_path = non_empty("--model", text.model);
+  s.data_path = non_empty("--data", text.data);
+  if (text.output_option->count() > 0) s.output_path = non_empty("--output", text.output);
+  s.threads = threads_value(text.threads_option, text.threads);
+  return {s};
+}
+
+ParsedCommand parse_evaluate(std::span<const std::string> args) {
+  CLI::App app("Prints the model's metrics on a CSV file that has the target column: accuracy and confusion\n"
+               "matrix (classification), or MSE and R^2 (regression).",
+               "nnk-train evaluate");
+  ModelCommandText text;
+  add_model_options(app, text);
+  if (auto shown = run_cli11(app, args)) return {ShowText{*shown}};
+  EvaluateSettings s;
+  s.model_path = non_empty("--model", text.model);
+  s.data_path = non_empty("--data", text.data);
+  s.threads = threads_value(text.threads_option, text.threads);
+  return {s};
+}
+
+}  // namespace
+
+const std::vector<std::string>& bundled_dataset_names() {
+  static const std::vector<std::string> names = {"wdbc", "digits", "iris", "diabetes"};
+  return names;
+}
+
+ParsedCommand parse_command_line(std::span<const std::string> args) {
+  const std::span<const std::string> rest = args.empty() ? args : args.subspan(1);
+  if (rest.empty()) return parse_train(rest);
+  const std::string& first = rest.front();
+  if (first == "train") return parse_train(rest.subspan(1));
+  if (first == "predict") return parse_predict(rest.subspan(1));
+  if (first == "evaluate") return parse_evaluate(rest.subspan(1));
+  if (!first.empty() && first.front() != '-')
+    throw UsageError("unknown subcommand " + quote_value(first) + "; expected train, predict or evaluate (or options)");
+  return parse_train(rest);
+}
+
+}  // namespace nnk::train_cli

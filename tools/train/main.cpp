@@ -1,0 +1,40 @@
+// nnk-train: train, evaluate and use multilayer perceptrons from the command line (command_line.hpp).
+//
+// Exit status: 0 on success, 2 for a bad command line, 1 for anything that fails at run time (files, data).
+// Every error is one line on stderr: "nnk-train: <what and where>".
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "command_line.hpp"
+#include "model_commands.hpp"
+#include "train_command.hpp"
+
+int main(int argc, char** argv) {
+  using namespace nnk::train_cli;
+  try {
+    const std::vector<std::string> args(argv, argv + argc);
+    const ParsedCommand parsed = parse_command_line(args);
+    std::visit(
+        [](const auto& command) {
+          using T = std::decay_t<decltype(command)>;
+          if constexpr (std::is_same_v<T, ShowText>) std::fputs(command.text.c_str(), stdout);
+          else if constexpr (std::is_same_v<T, TrainSettings>) run_train(command, stdout);
+          else if constexpr (std::is_same_v<T, PredictSettings>) run_predict(command, stdout);
+          else run_evaluate(command, stdout);
+        },
+        parsed.command);
+    return 0;
+  } catch (const UsageError& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "nnk-train: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "nnk-train: %s\n", e.what());
+    return 1;
+  }
+}

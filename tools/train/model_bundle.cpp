@@ -1,0 +1,209 @@
+// Model bundle files: Network::save's binary file plus a JSON sidecar with the preprocessing.
+#include "model_bundle.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "nnk/error.hpp"
+#include "nnk/version.hpp"
+#include "output_files.hpp"
+
+namespace nnk::train_cli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFormat = "nnk-train model";
+constexpr int kFormatVersion = 1;
+
+std::string hex(std::uint64_t v) {
+  char text[20];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
+  return text;
+}
+
+// Reading the sidecar: each accessor names the file and the field that is missing or of the wrong type.
+class SidecarReader {
+ public:
+  SidecarReader(const std::string& path, const json& root) : path_(path), root_(root) {}
+
+  const json& field(const char* key, json::value_t type, const char* what) const {
+    const auto it = root_.find(key);
+    if (it == root_.end()) detail::fail(path_, ": field '", key, "' is missing");
+    const bool number_ok = type == json::value_t::number_float && it->is_number();
+    if (it->type() != type && !number_ok) detail::fail(path_, ": field '", key, "' must be ", what);
+    return *it;
+  }
+  std::string string(const char* key) const { return field(key, json::value_t::string, "a string").get<std::string>(); }
+  double number(const char* key) const { return field(key, json::value_t::number_float, "a number").get<double>(); }
+  std::vector<double> numbers(const char* key) const {
+    const json& array = field(key, json::value_t::array, "an array of numbers");
+    std::vector<double> out;
+    for (const json& v : array) {
+      if (!v.is_number()) detail::fail(path_, ": field '", key, "' must be an array of numbers");
+      out.push_back(v.get<double>());
+    }
+    return out;
+  }
+  std::vector<std::string> strings(const char* key) const {
+    const json& array = field(key, json::value_t::array, "an array of strings");
+    std::vector<std::string> out;
+    for (const json& v : array) {
+      if (!v.is_string()) detail::fail(path_, ": field '", key, "' must be an array of strings");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+
+ private:
+  const std::string& path_;
+  const json& root_;
+};
+
+void check_bundle(const std::string& sidecar, const ModelBundle& b) {
+  const std::int64_t features = static_cast<std::int64_t>(b.feature_names.size());
+  if (b.network.inputs() != features)
+    detail::fail(sidecar, ": lists ", features, " features, the model file's network has ", b.network.inputs(),
+                 " inputs");
+  if (b.feature_mean.size() != b.feature_names.size() || b.feature_scale.size() != b.feature_names.size())
+    detail::fail(sidecar, ": feature_mean and feature_scale must have one entry per feature (", features, ")");
+  for (std::size_t i = 0; i < b.feature_scale.size(); ++i)
+    if (!(std::isfinite(b.feature_mean[i]) && std::isfinite(b.feature_scale[i]) && b.feature_scale[i] > 0))
+      detail::fail(sidecar, ": feature '", b.feature_names[i], "' has mean ", b.feature_mean[i], " and scale ",
+                   b.feature_scale[i], ", expected finite values and scale > 0");
+  if (!(std::isfinite(b.target_mean) && std::isfinite(b.target_scale) && b.target_scale > 0))
+    detail::fail(sidecar, ": target_mean ", b.target_mean, " / target_scale ", b.target_scale,
+                 " must be finite with scale > 0");
+  const auto& labels = b.target.class_labels;
+  if (b.target.classification()) {
+    if (labels.size() < 2) detail::fail(sidecar, ": a classification model needs at least 2 class labels");
+    for (std::size_t i = 1; i < labels.size(); ++i)
+      if (!(labels[i - 1] < labels[i])) detail::fail(sidecar, ": class_labels must be strictly ascending");
+    if (b.target.task == Task::Binary && labels.size() != 2)
+      detail::fail(sidecar, ": a binary model needs exactly 2 class labels, found ", labels.size());
+  }
+  if (b.network.outputs() != b.target.outputs())
+    detail::fail(sidecar, ": task ", to_string(b.target.task), " with ", labels.size(),
+                 " classes needs a network with ", b.target.outputs(), " outputs, the model file's has ",
+                 b.network.outputs());
+  if (b.network.spec().loss != loss_for(b.target.task))
+    detail::fail(sidecar, ": task ", to_string(b.target.task), " needs loss ", to_string(loss_for(b.target.task)),
+                 ", the model file's network uses ", to_string(b.network.spec().loss));
+}
+
+}  // namespace
+
+std::string sidecar_path(const std::string& model_path) { return model_path + ".json"; }
+
+FileFingerprint fingerprint_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) detail::fail("cannot open '", path, "': ", std::strerror(errno));
+  FileFingerprint f{.size = 0, .fnv1a = 0xcbf29ce484222325ull};
+  char buffer[1 << 14];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    const std::streamsize n = in.gcount();
+    for (std::streamsize i = 0; i < n; ++i) {
+      f.fnv1a ^= static_cast<unsigned char>(buffer[i]);
+      f.fnv1a *= 0x100000001b3ull;
+    }
+    f.size += static_cast<std::uint64_t>(n);
+  }
+  if (in.bad()) detail::fail("cannot read '", path, "'");
+  return f;
+}
+
+void save_bundle(const ModelBundle& bundle, const std::string& model_path) {
+  bundle.network.save(model_path);
+  const FileFingerprint model = fingerprint_file(model_path);
+  json root = {
+      {"format", kFormat},
+      {"format_version", kFormatVersion},
+      {"nnk_version", std::to_string(kVersionMajor) + "." + std::to_string(kVersionMinor) + "." +
+                          std::to_string(kVersionPatch)},
+      {"model_file", std::filesystem::path(model_path).filename().string()},
+      {"model_bytes", model.size},
+      {"model_fnv1a64", hex(model.fnv1a)},
+      {"task", std::string(to_string(bundle.target.task))},
+      {"target", bundle.target_name},
+      {"class_labels", bundle.target.class_labels},
+      {"features", bundle.feature_names},
+      {"feature_mean", bundle.feature_mean},
+      {"feature_scale", bundle.feature_scale},
+      {"target_mean", bundle.target_mean},
+      {"target_scale", bundle.target_scale},
+  };
+  write_file_atomically(sidecar_path(model_path), root.dump(2) + "\n");
+}
+
+ModelBundle load_bundle(const std::string& model_path) {
+  const std::string sidecar = sidecar_path(model_path);
+  {
+    std::error_code error;
+    if (!std::filesystem::exists(model_path, error)) detail::fail("model file '", model_path, "' does not exist");
+    if (!std::filesystem::exists(sidecar, error))
+      detail::fail("'", sidecar, "' does not exist: nnk-train saves a model as two files, '", model_path,
+                   "' and its preprocessing in '", sidecar, "'");
+  }
+  std::ifstream in(sidecar, std::ios::binary);
+  if (!in) detail::fail("cannot open '", sidecar, "': ", std::strerror(errno));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    detail::fail(sidecar, ": not valid JSON (byte ", e.byte, ")");
+  }
+  if (!root.is_object()) detail::fail(sidecar, ": expected a JSON object");
+  const SidecarReader read(sidecar, root);
+  if (read.string("format") != kFormat)
+    detail::fail(sidecar, ": format is '", read.string("format"), "', expected '", kFormat, "'");
+  if (read.number("format_version") != kFormatVersion)
+    detail::fail(sidecar, ": format_version is ", read.number("format_version"), ", this nnk-train reads ",
+                 kFormatVersion);
+
+  const FileFingerprint model = fingerprint_file(model_path);
+  const std::string expected_hash = read.string("model_fnv1a64");
+  if (read.number("model_bytes") != static_cast<double>(model.size) || expected_hash != hex(model.fnv1a))
+    detail::fail("'", sidecar, "' does not belong to '", model_path, "': it describes a model file of ",
+                 read.number("model_bytes"), " bytes with checksum ", expected_hash, ", the file has ", model.size,
+                 " bytes with checksum ", hex(model.fnv1a), " (save both files together)");
+
+  const std::string task = read.string("task");
+  if (task != "binary" && task != "multiclass" && task != "regression")
+    detail::fail(sidecar, ": task is '", task, "', expected binary, multiclass or regression");
+  ModelBundle bundle{
+      .network = Network::load(model_path),
+      .feature_names = read.strings("features"),
+      .target_name = read.string("target"),
+      .target = {.task = task_from_string(task), .class_labels = read.numbers("class_labels")},
+      .feature_mean = read.numbers("feature_mean"),
+      .feature_scale = read.numbers("feature_scale"),
+      .target_mean = read.number("target_mean"),
+      .target_scale = read.number("target_scale"),
+  };
+  if (!bundle.target.classification()) bundle.target.class_labels.clear();
+  check_bundle(sidecar, bundle);
+  return bundle;
+}
+
+void standardize_features(const ModelBundle& bundle, MatrixView features) {
+  if (features.rows() != static_cast<std::int64_t>(bundle.feature_mean.size()))
+    detail::fail("standardize_features: ", features.rows(), " feature rows, the model has ",
+                 bundle.feature_mean.size());
+  for (std::int64_t j = 0; j < features.cols(); ++j)
+    for (std::int64_t i = 0; i < features.rows(); ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      features(i, j) = static_cast<float>((features(i, j) - bundle.feature_mean[k]) / bundle.feature_scale[k]);
+    }
+}
+
+}  // namespace nnk::train_cli

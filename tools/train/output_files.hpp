@@ -1,0 +1,15 @@
+// Files nnk-train writes: checked before the work that produces them, written so a failure leaves no partial file.
+#pragma once
+
+#include <string>
+
+namespace nnk::train_cli {
+
+// nnk::Error naming flag and path when path cannot be created: its directory is missing or not writable, or path
+// is a directory. Checked before training so a long run does not end in a failed save.
+void check_can_create(const std::string& flag, const std::string& path);
+
+// Writes text to path through a temporary file in the same directory, renamed into place. nnk::Error on failure.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace nnk::train_cli
