@@ -32,10 +32,16 @@ struct ScalarTransposer {
   }
 };
 
-// Copies `count` floats and zero-fills the panel up to `width`.
-inline void copy_run(const float* src, std::int64_t count, float* dst, std::int64_t width) {
-  std::memcpy(dst, src, static_cast<std::size_t>(count) * sizeof(float));
-  std::fill(dst + count, dst + width, 0.0f);
+// Copies `count` <= W floats and zero-fills the panel up to W. A full run is a copy of constant size, which the
+// compiler turns into a few vector moves: a call to memcpy per 48-128 bytes cost ~10% of a training step.
+template <std::int64_t W>
+inline void copy_run(const float* src, std::int64_t count, float* dst) {
+  if (count == W) {
+    std::memcpy(dst, src, W * sizeof(float));
+    return;
+  }
+  std::copy_n(src, count, dst);
+  std::fill(dst + count, dst + W, 0.0f);
 }
 
 template <std::int64_t MR, typename Transposer>
@@ -48,7 +54,7 @@ void pack_a_panels(Trans trans_a, const float* a, std::int64_t lda, std::int64_t
       const float* src = a + row0 + (p0 + p) * lda;
       for (std::int64_t panel = 0; panel < panels; ++panel) {
         const std::int64_t i0 = panel * MR;
-        copy_run(src + i0, std::min(MR, rows - i0), dst + panel * MR * kc + p * MR, MR);
+        copy_run<MR>(src + i0, std::min(MR, rows - i0), dst + panel * MR * kc + p * MR);
       }
     }
     return;
@@ -78,7 +84,7 @@ void pack_b_panels(Trans trans_b, const float* b, std::int64_t ldb, std::int64_t
       const float* src = b + col0 + (p0 + p) * ldb;
       for (std::int64_t panel = 0; panel < panels; ++panel) {
         const std::int64_t j0 = panel * NR;
-        copy_run(src + j0, std::min(NR, cols - j0), dst + panel * NR * kc + p * NR, NR);
+        copy_run<NR>(src + j0, std::min(NR, cols - j0), dst + panel * NR * kc + p * NR);
       }
     }
     return;
