@@ -63,6 +63,17 @@ struct FitOptions {
 
 // Trains net on (x, y) with mini-batch steps. For a given seed and ISA, the resulting weights are bitwise identical
 // for any thread count and on every run. Returns one report per epoch.
+//
+// Errors (nnk::Error; every check is made before the step that would use the value):
+//   - shapes of x and y, optimizer hyperparameters (learning_rate must be > 0 here), options out of range;
+//   - a non-finite parameter in net before training;
+//   - NaN or infinity in x or y: the message names the matrix, the row, the example (column of x / y), and the
+//     epoch and batch where a step would have used it (examples held out for validation are checked up front);
+//   - nnk::TrainingDiverged (nnk/error.hpp) when a batch's cost is NaN or infinite, or an epoch's updates leave a
+//     non-finite parameter: it names the epoch and batch.
+// Whenever fit throws after training started, net is restored to its state after the last completed epoch (or the
+// state it was given): parameters, optimizer state and steps(). Costs one copy of those per epoch and a scan of
+// each batch (measured in README).
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
                              const FitOptions& options);
 

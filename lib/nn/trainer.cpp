@@ -2,17 +2,30 @@
 //
 // Determinism: the validation split and every epoch's order come from counter streams keyed by the seed (and the
 // epoch), train_step is deterministic, and nothing else depends on threads.
+//
+// Failure: each batch is scanned for NaN and infinity before its step (a pass over data the step reads several
+// times anyway), each cost is checked, and the parameters are scanned after each epoch. On any of these failures
+// the network is put back to a snapshot taken at the start of the epoch (a copy of the parameters and optimizer
+// state per epoch, outside the allocation-free train_step), so a failed fit leaves the network as it was after its
+// last completed epoch. Checking the cost alone could not do this: the step whose cost is still finite may be the
+// one whose update writes the first NaN.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "nn/counter_random.hpp"
+#include "nn/finite_checks.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
 #include "nn/parameter_update.hpp"
+#include "nn/training_snapshot.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 #include "nnk/train.hpp"
@@ -22,6 +35,12 @@ namespace nnk {
 namespace {
 
 constexpr const char* kFunction = "nnk::fit";
+
+// fit trains, so a learning rate of 0 (which train_step accepts: a step that only advances steps()) is an error.
+void check_learning_rate(const Optimizer& optimizer) {
+  const float rate = std::visit([](const auto& o) { return o.learning_rate; }, optimizer);
+  if (!(rate > 0.0f)) detail::fail(kFunction, ": optimizer.learning_rate must be > 0 to train, got ", rate);
+}
 
 void check_options(const FitOptions& options) {
   if (options.epochs < 0) detail::fail(kFunction, ": options.epochs must be >= 0, got ", options.epochs);
@@ -37,6 +56,26 @@ void gather_columns(ConstMatrixView source, const std::vector<std::int64_t>& ind
     std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), source.rows(), target.col(j));
 }
 
+std::string describe(const nn::NonFiniteParameter& p) {
+  std::ostringstream out;
+  out << "layer " << p.layer << (p.is_bias ? " bias" : " weights") << " (" << p.element.row << ", " << p.element.col
+      << ") = " << p.element.value;
+  return out.str();
+}
+
+// "its state after epoch 2", or "the state fit was given" when no epoch completed.
+std::string restored_state(std::int64_t epoch) {
+  return epoch > 1 ? "its state after epoch " + std::to_string(epoch - 1) : std::string("the state fit was given");
+}
+
+// Rejects non-finite values in columns of a data set that no training step reads (the validation split).
+void check_held_out(const char* name, ConstMatrixView data, const std::vector<std::int64_t>& columns) {
+  if (nn::all_finite(data)) return;
+  const nn::NonFiniteElement e = *nn::first_non_finite(data);
+  detail::fail(kFunction, ": ", name, " holds a non-finite value (", e.value, ") at row ", e.row, " of example ",
+               columns[static_cast<std::size_t>(e.col)], " (held out for validation)");
+}
+
 }  // namespace
 
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
@@ -45,7 +84,10 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   nn::check_input(kFunction, state, x);
   nn::check_targets(kFunction, state, y, x.cols());
   nn::check_optimizer(kFunction, optimizer);
+  check_learning_rate(optimizer);
   check_options(options);
+  if (const auto p = nn::first_non_finite_parameter(state))
+    detail::fail(kFunction, ": net holds a non-finite parameter before training: ", describe(*p));
 
   // The validation split: a seeded choice of examples; training keeps the rest in their original order.
   const std::int64_t m = x.cols();
@@ -64,6 +106,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     std::sort(training.begin(), training.end());
     validation_x = select_columns(x, held_out);
     validation_y = select_columns(y, held_out);
+    check_held_out("x", validation_x, held_out);
+    check_held_out("y", validation_y, held_out);
   }
 
   const auto train_count = static_cast<std::int64_t>(training.size());
@@ -71,9 +115,18 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   Matrix batch_x(x.rows(), batch), batch_y(y.rows(), batch);
   std::vector<std::int64_t> order, epoch_indices(training.size());
   std::vector<EpochReport> reports;
+  const std::int64_t batches = (train_count + batch - 1) / batch;
+  nn::TrainingSnapshot snapshot;
+  Network::State& mutable_state = NetworkAccess::state(net);
 
   for (std::int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
+    if (epoch > 1 && options.on_epoch) {  // the callback may have changed the network
+      if (const auto p = nn::first_non_finite_parameter(state))
+        detail::fail(kFunction, ": net holds a non-finite parameter before epoch ", epoch, ": ", describe(*p),
+                     " (set after epoch ", epoch - 1, ", by options.on_epoch)");
+    }
+    snapshot.take(state);
     if (options.shuffle) {
       nn::fill_permutation(order, train_count, nn::CounterStream(options.seed, nn::RandomPurpose::Permutation,
                                                                  static_cast<std::uint64_t>(epoch), 0));
@@ -84,13 +137,40 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     }
 
     nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
-    for (std::int64_t first = 0; first < train_count; first += batch) {
+    for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
       const std::int64_t n = std::min(batch, train_count - first);
       gather_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
       gather_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
+      for (const bool targets : {false, true}) {
+        const ConstMatrixView data = (targets ? batch_y : batch_x).col_block(0, n);
+        if (nn::all_finite(data)) continue;
+        const nn::NonFiniteElement e = *nn::first_non_finite(data);
+        snapshot.restore(mutable_state);
+        detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
+                     " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
+                     ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
+                     restored_state(epoch));
+      }
       const float cost = net.train_step(batch_x.col_block(0, n), batch_y.col_block(0, n), optimizer);
+      if (!std::isfinite(cost)) {
+        snapshot.restore(mutable_state);
+        std::ostringstream message;
+        message << kFunction << ": training diverged in epoch " << epoch << ", batch " << b << " of " << batches
+                << ": the cost is " << cost << " (is the learning rate too large?); the network was restored to "
+                << restored_state(epoch);
+        throw TrainingDiverged(message.str(), epoch, b);
+      }
       // The step's own logits (before its update): training metrics without a second forward pass.
       train_metrics.add(state.workspace.logits.col_block(0, n), batch_y.col_block(0, n), cost);
+    }
+    if (const auto p = nn::first_non_finite_parameter(state)) {
+      const std::string where = describe(*p);
+      snapshot.restore(mutable_state);
+      std::ostringstream message;
+      message << kFunction << ": training diverged in epoch " << epoch << ", batch " << batches << " of " << batches
+              << " or earlier: after the epoch's last step " << where << " (is the learning rate too large?); the "
+              << "network was restored to " << restored_state(epoch);
+      throw TrainingDiverged(message.str(), epoch, batches);
     }
 
     EpochReport report;

@@ -1,0 +1,49 @@
+#include "nn/finite_checks.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace nnk::nn {
+
+namespace {
+
+// A float is finite exactly when its bits without the sign are below those of +infinity.
+constexpr std::uint32_t kMagnitudeMask = 0x7FFFFFFFu;
+constexpr std::uint32_t kInfinityBits = 0x7F800000u;
+
+std::uint32_t largest_magnitude_bits(const float* x, std::int64_t n) {
+  std::uint32_t largest = 0;
+  for (std::int64_t i = 0; i < n; ++i) largest = std::max(largest, std::bit_cast<std::uint32_t>(x[i]) & kMagnitudeMask);
+  return largest;
+}
+
+}  // namespace
+
+bool all_finite(ConstMatrixView v) {
+  if (v.empty()) return true;
+  if (v.ld() == v.rows()) return largest_magnitude_bits(v.data(), v.size()) < kInfinityBits;
+  for (std::int64_t j = 0; j < v.cols(); ++j)
+    if (largest_magnitude_bits(v.col(j), v.rows()) >= kInfinityBits) return false;
+  return true;
+}
+
+std::optional<NonFiniteElement> first_non_finite(ConstMatrixView v) {
+  for (std::int64_t j = 0; j < v.cols(); ++j)
+    for (std::int64_t i = 0; i < v.rows(); ++i)
+      if (!std::isfinite(v(i, j))) return NonFiniteElement{i, j, v(i, j)};
+  return std::nullopt;
+}
+
+std::optional<NonFiniteParameter> first_non_finite_parameter(const Network::State& state) {
+  for (std::size_t l = 0; l < state.num_layers(); ++l) {
+    for (const bool is_bias : {false, true}) {
+      const Matrix& p = is_bias ? state.layers[l].bias : state.layers[l].weights;
+      if (all_finite(p)) continue;
+      if (const auto element = first_non_finite(p)) return NonFiniteParameter{l, is_bias, *element};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace nnk::nn
