@@ -51,6 +51,12 @@ std::optional<std::string> run_cli11(CLI::App& app, std::span<const std::string>
   return std::nullopt;
 }
 
+std::string layers_text(const std::vector<std::int64_t>& widths) {
+  std::string text;
+  for (const std::int64_t w : widths) text += (text.empty() ? "" : ",") + std::to_string(w);
+  return text.empty() ? "none" : text;
+}
+
 std::optional<int> threads_value(const CLI::Option* option, const std::string& text) {
   if (option->count() == 0) return std::nullopt;
   return static_cast<int>(integer_value("--threads", text, 1, kMaxThreads));
@@ -66,43 +72,48 @@ ParsedCommand parse_train(std::span<const std::string> args) {
              "  nnk-train evaluate --model FILE --data FILE\n"
              "Bundled data sets: wdbc, digits, iris, diabetes.");
 
-  std::string dataset, data, data_dir, target, test_data, save, log, threads;
-  std::string task = "auto", layers = "32,16", activation = "relu", epochs = "60", batch = "32",
-              optimizer = "adam", learning_rate, momentum = "0", l1 = "0", l2 = "0.0001", dropout = "0",
-              seed = "1", validation = "0.1", test_fraction = "0.2", split_seed = "1", progress = "auto";
+  // Defaults come from TrainSettings (shown by --help); the enumerations' defaults are their words here.
+  const TrainSettings defaults;
+  std::string dataset, data, data_dir, target, test_data, save, log, threads, learning_rate;
+  std::string task = "auto", activation = "relu", optimizer = "adam", progress = "auto";
+  std::string layers = layers_text(defaults.hidden_layers), epochs = std::to_string(defaults.epochs),
+              batch = std::to_string(defaults.batch_size), momentum = number_text(defaults.momentum),
+              l1 = number_text(defaults.l1), l2 = number_text(defaults.l2), dropout = number_text(defaults.dropout),
+              seed = std::to_string(defaults.seed), validation = number_text(defaults.validation_fraction),
+              test_fraction = number_text(defaults.test_fraction), split_seed = std::to_string(defaults.split_seed);
 
-  const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: wdbc, digits, iris, diabetes");
-  const auto* data_opt = app.add_option("--data", data, "CSV file: a header row, then numeric rows");
-  const auto* data_dir_opt = app.add_option("--data-dir", data_dir, "Where the bundled data sets are");
-  const auto* target_opt = app.add_option("--target", target, "Target column name (default: the last column)");
+  const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: wdbc, digits, iris, diabetes")->type_name("NAME");
+  const auto* data_opt = app.add_option("--data", data, "CSV file: a header row, then numeric rows")->type_name("FILE");
+  const auto* data_dir_opt = app.add_option("--data-dir", data_dir, "Where the bundled data sets are")->type_name("DIR");
+  const auto* target_opt = app.add_option("--target", target, "Target column name (default: the last column)")->type_name("COLUMN");
   const auto* test_data_opt =
-      app.add_option("--test-data", test_data, "CSV file to test on instead of a held-out split");
-  app.add_option("--task", task, "auto, binary, multiclass or regression")->capture_default_str();
-  app.add_option("--layers", layers, "Hidden layer widths, e.g. 64,32 ('none': a linear model)")
+      app.add_option("--test-data", test_data, "CSV file to test on instead of a held-out split")->type_name("FILE");
+  app.add_option("--task", task, "auto, binary, multiclass or regression")->type_name("TASK")->capture_default_str();
+  app.add_option("--layers", layers, "Hidden layer widths, e.g. 64,32 ('none': a linear model)")->type_name("LIST")
       ->capture_default_str();
-  app.add_option("--activation", activation, "Hidden activation: relu, tanh, sigmoid, identity")
+  app.add_option("--activation", activation, "Hidden activation: relu, tanh, sigmoid, identity")->type_name("NAME")
       ->capture_default_str();
-  app.add_option("--epochs", epochs, "Passes over the training data")->capture_default_str();
-  app.add_option("--batch-size", batch, "Examples per training step")->capture_default_str();
-  app.add_option("--optimizer", optimizer, "adam or sgd")->capture_default_str();
+  app.add_option("--epochs", epochs, "Passes over the training data")->type_name("N")->capture_default_str();
+  app.add_option("--batch-size", batch, "Examples per training step")->type_name("N")->capture_default_str();
+  app.add_option("--optimizer", optimizer, "adam or sgd")->type_name("NAME")->capture_default_str();
   const auto* learning_rate_opt =
-      app.add_option("--learning-rate", learning_rate, "Step size (default: adam 0.001, sgd 0.01)");
-  const auto* momentum_opt = app.add_option("--momentum", momentum, "SGD momentum in [0, 1)")->capture_default_str();
-  app.add_option("--l1", l1, "L1 weight penalty")->capture_default_str();
-  app.add_option("--l2", l2, "L2 weight penalty")->capture_default_str();
-  app.add_option("--dropout", dropout, "Dropout rate of the hidden layers, in [0, 1)")->capture_default_str();
-  const auto* threads_opt = app.add_option("--threads", threads, "Threads (default: all cores)");
-  app.add_option("--seed", seed, "Seed of initialization, dropout, shuffling, validation split")
+      app.add_option("--learning-rate", learning_rate, "Step size (default: adam 0.001, sgd 0.01)")->type_name("X");
+  const auto* momentum_opt = app.add_option("--momentum", momentum, "SGD momentum in [0, 1)")->type_name("X")->capture_default_str();
+  app.add_option("--l1", l1, "L1 weight penalty")->type_name("X")->capture_default_str();
+  app.add_option("--l2", l2, "L2 weight penalty")->type_name("X")->capture_default_str();
+  app.add_option("--dropout", dropout, "Dropout rate of the hidden layers, in [0, 1)")->type_name("X")->capture_default_str();
+  const auto* threads_opt = app.add_option("--threads", threads, "Threads (default: all cores)")->type_name("N");
+  app.add_option("--seed", seed, "Seed of initialization, dropout, shuffling, validation split")->type_name("N")
       ->capture_default_str();
-  app.add_option("--validation-fraction", validation, "Share of the training split held out for validation")
+  app.add_option("--validation-fraction", validation, "Share of the training split held out for validation")->type_name("X")
       ->capture_default_str();
   const auto* test_fraction_opt =
-      app.add_option("--test-fraction", test_fraction, "Share of the data held out for the test metrics")
+      app.add_option("--test-fraction", test_fraction, "Share of the data held out for the test metrics")->type_name("X")
           ->capture_default_str();
-  app.add_option("--split-seed", split_seed, "Seed of the train/test split")->capture_default_str();
-  const auto* save_opt = app.add_option("--save", save, "Save the model here (and its preprocessing in PATH.json)");
-  const auto* log_opt = app.add_option("--log", log, "Write per-epoch metrics to this file as JSON lines");
-  app.add_option("--progress", progress, "auto (a bar on a terminal, else lines), bar, lines, none")
+  app.add_option("--split-seed", split_seed, "Seed of the train/test split")->type_name("N")->capture_default_str();
+  const auto* save_opt = app.add_option("--save", save, "Save the model here (and its preprocessing in PATH.json)")->type_name("PATH");
+  const auto* log_opt = app.add_option("--log", log, "Write per-epoch metrics to this file as JSON lines")->type_name("FILE");
+  app.add_option("--progress", progress, "auto (a bar on a terminal, else lines), bar, lines, none")->type_name("MODE")
       ->capture_default_str();
 
   if (auto text = run_cli11(app, args)) return {ShowText{*text}};
@@ -175,9 +186,9 @@ struct ModelCommandText {
 
 void add_model_options(CLI::App& app, ModelCommandText& text) {
   app.set_version_flag("--version", version_text());
-  app.add_option("--model", text.model, "Model file saved by nnk-train --save (with its .json sidecar)")->required();
-  app.add_option("--data", text.data, "CSV file with the model's feature columns")->required();
-  text.threads_option = app.add_option("--threads", text.threads, "Threads (default: all cores)");
+  app.add_option("--model", text.model, "Model file saved by nnk-train --save (with its .json sidecar)")->type_name("FILE")->required();
+  app.add_option("--data", text.data, "CSV file with the model's feature columns")->type_name("FILE")->required();
+  text.threads_option = app.add_option("--threads", text.threads, "Threads (default: all cores)")->type_name("N");
 }
 
 ParsedCommand parse_predict(std::span<const std::string> args) {
@@ -186,7 +197,7 @@ ParsedCommand parse_predict(std::span<const std::string> args) {
                "nnk-train predict");
   ModelCommandText text;
   add_model_options(app, text);
-  text.output_option = app.add_option("--output", text.output, "CSV file to write (default: standard output)");
+  text.output_option = app.add_option("--output", text.output, "CSV file to write (default: standard output)")->type_name("FILE");
   if (auto shown = run_cli11(app, args)) return {ShowText{*shown}};
   PredictSettings s;
   s.model_path = non_empty("--model", text.model);

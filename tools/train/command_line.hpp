@@ -42,14 +42,14 @@ struct TrainSettings {
 
   std::vector<std::int64_t> hidden_layers = {32, 16};
   HiddenActivation activation = HiddenActivation::ReLU;
-  std::int64_t epochs = 60;
+  std::int64_t epochs = 200;
   std::int64_t batch_size = 32;
   OptimizerKind optimizer = OptimizerKind::Adam;
   double learning_rate = 1e-3;               // the optimizer's default unless given
   double momentum = 0;                       // SGD only
   double l1 = 0;
   double l2 = 1e-4;
-  double dropout = 0;                        // on every hidden layer
+  double dropout = 0.1;                      // on every hidden layer
   std::optional<int> threads;                // nnk's default (all cores) when absent
   std::uint64_t seed = 1;                    // initialization, dropout, shuffling, validation split
   double validation_fraction = 0.1;          // of the training split, held out by nnk::fit

@@ -13,18 +13,17 @@ namespace {
 
 constexpr std::size_t kMaxQuotedLength = 60;
 
-// The shortest text that reads back as value, for messages about ranges.
-std::string number_text(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
 [[noreturn]] void fail_value(std::string_view flag, const std::string& expected, std::string_view text) {
   throw UsageError(std::string(flag) + " must be " + expected + ", got " + quote_value(text));
 }
 
 }  // namespace
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
 
 std::string quote_value(std::string_view text) {
   std::string out = "'";

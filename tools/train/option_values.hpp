@@ -18,6 +18,9 @@ namespace nnk::train_cli {
 // 'text' for a message: control and non-ASCII bytes as \xNN, at most 60 characters of it.
 std::string quote_value(std::string_view text);
 
+// The shortest text that reads back as value ("0.001", "1e-05").
+std::string number_text(double value);
+
 // A decimal integer in [min, max].
 std::int64_t integer_value(std::string_view flag, std::string_view text, std::int64_t min, std::int64_t max);
 // A decimal integer in [0, 2^64 - 1] (seeds).

@@ -23,6 +23,7 @@ std::string format(const char* pattern, double value) {
 // "850ms", "12.3s", "4m05s", "2h13m".
 std::string duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
+  if (seconds < 0.01) return format("%.2fms", seconds * 1e3);
   if (seconds < 1) return format("%.0fms", seconds * 1e3);
   if (seconds < 60) return format("%.1fs", seconds);
   const auto s = static_cast<long long>(std::llround(seconds));
