@@ -78,7 +78,37 @@ void microkernel(const MicroTile& t) {
     steps(prefetch_at);
     prefetch_c();
     steps(t.kc - prefetch_at);
+  } else if (t.n_rem == NC && t.b_col_stride == 1) {
+    // op(B)'s rows are contiguous (B transposed, read in place): one pointer, the columns at constant offsets.
+    const float* b = t.b;
+    const std::int64_t step = t.b_step_stride;
+    prefetch_c();
+    for (std::int64_t p = 0; p < t.kc; ++p) {
+      Reg av[MV];
+      load_a(av);
+#pragma GCC unroll 32
+      for (int j = 0; j < NC; ++j) update(av, j, b[j]);
+      b += step;
+    }
+  } else if (t.n_rem == NC && t.b_step_stride == 1) {
+    // B as stored, read in place: columns ld apart. Three base pointers and two strides address four columns
+    // each (base, base + ld, base + 2 ld, base + 3 ld) instead of one pointer per column, which spilled.
+    static_assert(NC <= 12, "three base pointers of four columns");
+    const std::int64_t ld = t.b_col_stride, ld3 = 3 * ld;
+    const float* base[3] = {t.b, t.b + 4 * ld, t.b + 8 * ld};
+    prefetch_c();
+    for (std::int64_t p = 0; p < t.kc; ++p) {
+      Reg av[MV];
+      load_a(av);
+#pragma GCC unroll 32
+      for (int j = 0; j < NC; ++j) {
+        const float* q = base[j / 4] + p;
+        const int r = j % 4;
+        update(av, j, r == 0 ? q[0] : r == 1 ? q[ld] : r == 2 ? q[2 * ld] : q[ld3]);
+      }
+    }
   } else {
+    // An edge tile: each column has its own pointer, clamped so that no column past n_rem is read.
     const float* cols[NC];
 #pragma GCC unroll 32
     for (int j = 0; j < NC; ++j) cols[j] = t.b + std::min<std::int64_t>(j, n_rem - 1) * t.b_col_stride;
