@@ -1,0 +1,34 @@
+#include "ceilings.hpp"
+
+#include "fma_peak.hpp"
+
+namespace nnk_profile {
+
+Ceilings::Ceilings(nnk::Isa isa, double peak_max_age)
+    : isa_(isa), peak_max_age_(peak_max_age), start_(std::chrono::steady_clock::now()) {}
+
+double Ceilings::seconds_since_start() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+double Ceilings::fma_peak(int threads) {
+  const auto found = latest_peak_.find(threads);
+  if (found != latest_peak_.end() && seconds_since_start() - found->second.at_seconds <= peak_max_age_)
+    return found->second.rate;
+  nnk_bench::PeakTable table;
+  table.measure(isa_, threads);
+  const CeilingSample sample{
+      .threads = threads, .rate = table.flops_per_second(isa_, threads), .at_seconds = seconds_since_start()};
+  latest_peak_[threads] = sample;
+  peak_samples_.push_back(sample);
+  return sample.rate;
+}
+
+double Ceilings::triad(std::int64_t elements, int threads) {
+  const double rate = triads_.bytes_per_second(elements, threads);
+  triad_samples_.push_back(
+      {.threads = threads, .elements = elements, .rate = rate, .at_seconds = seconds_since_start()});
+  return rate;
+}
+
+}  // namespace nnk_profile

@@ -1,0 +1,49 @@
+// The machine's ceilings, measured during the profile next to the kernels they judge: the FMA peak (FLOP/s) per
+// thread count and the triad bandwidth (B/s) per array size and thread count.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "nnk/cpu.hpp"
+#include "triad.hpp"
+
+namespace nnk_profile {
+
+// One measurement, for the report's machine section.
+struct CeilingSample {
+  int threads = 1;
+  std::int64_t elements = 0;  // triad only: floats per array
+  double rate = 0;            // FLOP/s or B/s
+  double at_seconds = 0;      // since the profile started
+};
+
+class Ceilings {
+ public:
+  // peak_max_age: a peak older than this (seconds) is measured again before it is used; a shared host drifts.
+  Ceilings(nnk::Isa isa, double peak_max_age);
+
+  // FLOP/s of nnk::run_fma_peak_loop on `threads` threads at the ISA given above (best of 5 runs of ~50 ms).
+  double fma_peak(int threads);
+
+  // B/s of the triad a = b + s * c on arrays of `elements` floats on `threads` threads, measured now (median of 3).
+  double triad(std::int64_t elements, int threads);
+
+  const std::vector<CeilingSample>& peak_samples() const { return peak_samples_; }
+  const std::vector<CeilingSample>& triad_samples() const { return triad_samples_; }
+
+ private:
+  double seconds_since_start() const;
+
+  nnk::Isa isa_;
+  double peak_max_age_;
+  std::chrono::steady_clock::time_point start_;
+  std::map<int, CeilingSample> latest_peak_;
+  std::vector<CeilingSample> peak_samples_;
+  std::vector<CeilingSample> triad_samples_;
+  nnk_bench::TriadRates triads_;
+};
+
+}  // namespace nnk_profile

@@ -1,0 +1,11 @@
+// The activation, derivative, loss and optimizer kernels of nnk/kernels.hpp on L1-resident arrays and on 64 MiB
+// arrays, in GB/s against the triad on arrays of the same size and thread count, and against nnk::ref.
+#pragma once
+
+#include "profile_run.hpp"
+
+namespace nnk_profile {
+
+Section eltwise_section();
+
+}  // namespace nnk_profile
