@@ -74,7 +74,12 @@ std::vector<Line> split_lines(std::string_view content) {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) detail::fail(kFunction, ": cannot open '", path, "': ", std::strerror(errno));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  try {
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws from a failed read(2), e.g. on a directory
+    detail::fail(kFunction, ": cannot read '", path, "': ", std::strerror(errno));
+  }
   if (in.bad()) detail::fail(kFunction, ": cannot read '", path, "'");
   return content;
 }

@@ -15,7 +15,11 @@ Standardizer Standardizer::fit(ConstMatrixView features) {
   for (std::int64_t i = 0; i < features.rows(); ++i) {
     // Two passes (mean, then squared deviations): no cancellation for features with a large mean.
     double sum = 0;
-    for (std::int64_t j = 0; j < features.cols(); ++j) sum += features(i, j);
+    for (std::int64_t j = 0; j < features.cols(); ++j) {
+      if (!std::isfinite(features(i, j)))  // would make the row's mean and std NaN, and every transform with them
+        detail::fail("nnk::Standardizer::fit: features(", i, ", ", j, ") = ", features(i, j), " is not finite");
+      sum += features(i, j);
+    }
     const double mean = sum / n;
     double squares = 0;
     for (std::int64_t j = 0; j < features.cols(); ++j) squares += (features(i, j) - mean) * (features(i, j) - mean);

@@ -1,6 +1,7 @@
 // Seeded permutations, column selection and the train/test split.
 #include <cmath>
 #include <cstdint>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,14 @@ Matrix select_columns(ConstMatrixView x, const std::vector<std::int64_t>& column
 std::vector<std::int64_t> seeded_permutation(std::int64_t n, std::uint64_t seed) {
   if (n < 0) detail::fail("nnk::seeded_permutation: n must be >= 0, got ", n);
   std::vector<std::int64_t> order;
+  // Beyond max_size() no allocator is asked (an instrumented operator new would abort rather than throw).
+  if (static_cast<std::uint64_t>(n) > order.max_size())
+    detail::fail("nnk::seeded_permutation: n = ", n, " exceeds the largest index vector, ", order.max_size());
+  try {
+    order.reserve(static_cast<std::size_t>(n));
+  } catch (const std::bad_alloc&) {
+    detail::fail("nnk::seeded_permutation: cannot allocate a permutation of n = ", n, " indices");
+  }
   nn::fill_permutation(order, n, nn::CounterStream(seed, nn::RandomPurpose::Permutation, 0, 0));
   return order;
 }

@@ -103,7 +103,12 @@ void write_atomically(const std::string& path, const std::vector<std::uint8_t>& 
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) detail::fail("nnk::Network::load: cannot open '", path, "': ", std::strerror(errno));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {  // libstdc++ throws from a failed read(2), e.g. on a directory
+    detail::fail("nnk::Network::load: cannot read '", path, "': ", std::strerror(errno));
+  }
   if (in.bad()) detail::fail("nnk::Network::load: cannot read '", path, "'");
   return bytes;
 }
