@@ -7,6 +7,9 @@
 //     delta == z or delta == y): every element is read before the same element is written.
 //   - A call covers the columns it is given; the caller splits work between threads by whole columns (or by ranges
 //     of a contiguous array seen as one column), so an element's result never depends on the split.
+//   - Outputs are written with regular stores, or with non-temporal ones (Stores::Streaming, chosen by the caller for
+//     outputs too large to stay in cache): same values, same order of arithmetic, only the store instruction differs.
+//     A streaming call ends with a store fence, so its results are visible to whichever thread reads them next.
 //   - No allocation, no exceptions, no thread synchronization.
 #pragma once
 
@@ -31,6 +34,11 @@ struct Block {
   std::int64_t cols;
   std::int64_t ld;
 };
+
+// How a kernel writes its output (activations, derivatives, deltas). Streaming: non-temporal stores of whole aligned
+// vectors, which skip the read-for-ownership of each destination line and do not evict the cache; the unaligned
+// head and the tail of a column still use (masked) regular stores.
+enum class Stores { Cached, Streaming };
 
 // sum |w| and sum w^2, in double.
 struct RegularizationSums {
@@ -65,14 +73,14 @@ inline constexpr std::int64_t kBiasGradientRowBlock = 1024;
 struct EltwiseKernelSet {
   Isa isa;
   // a = g(z + bias); bias: rows floats or nullptr. Softmax normalizes each column.
-  void (*bias_activation_forward)(Activation g, const ConstBlock& z, const float* bias, const Block& a);
+  void (*bias_activation_forward)(Activation g, const ConstBlock& z, const float* bias, const Block& a, Stores stores);
   // d = g'(.) from a (g elementwise).
-  void (*activation_derivative)(Activation g, const ConstBlock& a, const Block& d);
+  void (*activation_derivative)(Activation g, const ConstBlock& a, const Block& d, Stores stores);
   // dz = da * g'(.) from a (g elementwise).
-  void (*activation_backward)(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz);
+  void (*activation_backward)(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz, Stores stores);
   // delta = g(z) - y for the loss's output activation; returns the sum over these columns of the per-example losses
   // (per-element losses computed in float, summed in double in an order fixed by the block's shape).
-  double (*loss_and_delta)(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta);
+  double (*loss_and_delta)(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta, Stores stores);
   // db[i] = scale * sum_j dz(i, j) for rows <= kBiasGradientRowBlock: each row summed in double over j in order,
   // as the reference does, so the result is the reference's bit for bit.
   void (*bias_gradient)(const ConstBlock& dz, float scale, float* db);

@@ -1,14 +1,9 @@
 // The elementwise kernels as templates over an ISA's vector traits (internal). Each eltwise_<isa>.cpp defines the
-// traits and instantiates the set with make_kernel_set<Traits>(); everything here has internal linkage.
+// traits (column_vectors.hpp lists them) and instantiates the set with make_kernel_set<Traits>(); everything here
+// has internal linkage.
 //
-// Vector traits V provide:
-//   Floats, Doubles                    xsimd batches of the ISA (Doubles has half as many lanes)
-//   load_first(p, n), store_first(p, n, v)   the first n < Floats::size lanes; load_first zeroes the others
-//   widen_low(v), widen_high(v)        the low / high half of a float batch as doubles
-//
-// Columns are processed one vector of rows at a time; the last, partial vector of a column uses masked loads and
-// stores (FirstLanes), so nothing past the end of a column is touched and every lane computes the same arithmetic
-// whatever its position: a result never depends on how the work was split.
+// Columns are processed one vector of rows at a time (column_vectors.hpp); outputs go through a column writer
+// (column_writers.hpp), regular or non-temporal stores as the caller chose.
 #pragma once
 
 #include <cmath>
@@ -18,84 +13,15 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "eltwise/column_vectors.hpp"
+#include "eltwise/column_writers.hpp"
 #include "eltwise/eltwise_kernels.hpp"
+#include "eltwise/softmax_column.hpp"
 #include "eltwise/vector_math.hpp"
 #include "nnk/types.hpp"
 
 namespace nnk::eltwise {
 namespace {
-
-constexpr float kInfinity = std::numeric_limits<float>::infinity();
-constexpr float kSmallestNormal = std::numeric_limits<float>::min();
-alignas(64) constexpr float kLaneIndices[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-
-// --- walking a column one vector at a time
-
-// Every lane of the vector lies inside the column.
-template <class V>
-struct AllLanes {
-  using Floats = typename V::Floats;
-  static Floats load(const float* p) { return Floats::load_unaligned(p); }
-  static void store(float* p, Floats v) { v.store_unaligned(p); }
-  static Floats keep(Floats v) { return v; }                        // v in live lanes, 0 elsewhere
-  static Floats keep_or(Floats v, Floats /*fill*/) { return v; }   // v in live lanes, fill elsewhere
-};
-
-// Only the first `count` lanes lie inside the column (the last vector of a column).
-template <class V>
-struct FirstLanes {
-  using Floats = typename V::Floats;
-  std::int64_t count;
-  Floats load(const float* p) const { return V::load_first(p, count); }
-  void store(float* p, Floats v) const { V::store_first(p, count, v); }
-  Floats keep(Floats v) const { return keep_or(v, Floats(0.0f)); }
-  Floats keep_or(Floats v, Floats fill) const {
-    using Ops = OpsOf<Floats>;
-    return Ops::select(Ops::less(Floats::load_aligned(kLaneIndices), Floats(static_cast<float>(count))), v, fill);
-  }
-};
-
-// body(i, lanes) for i = 0, W, 2W, ... < n (W lanes per vector); lanes is AllLanes, or FirstLanes for a last,
-// partial vector.
-template <class V, class Body>
-inline void for_each_vector(std::int64_t n, Body&& body) {
-  constexpr std::int64_t kWidth = V::Floats::size;
-  std::int64_t i = 0;
-  for (; i + kWidth <= n; i += kWidth) body(i, AllLanes<V>{});
-  if (i < n) body(i, FirstLanes<V>{n - i});
-}
-
-// The lanes of a double batch added in lane order (xsimd::hadd would bring a weak symbol: see vector_ops.hpp).
-template <class Doubles>
-inline double horizontal_sum(Doubles v) {
-  alignas(64) double lanes[Doubles::size];
-  v.store_aligned(lanes);
-  double sum = lanes[0];
-  for (std::size_t k = 1; k < Doubles::size; ++k) sum += lanes[k];
-  return sum;
-}
-
-// A sum of floats kept in double lanes; total() adds the lanes in a fixed order.
-template <class V>
-struct DoubleSum {
-  using Doubles = typename V::Doubles;
-  Doubles low = Doubles(0.0);
-  Doubles high = Doubles(0.0);
-  void add(typename V::Floats v) {
-    low += V::widen_low(v);
-    high += V::widen_high(v);
-  }
-  double total() const { return horizontal_sum(low + high); }
-};
-
-template <class V>
-inline float horizontal_max(typename V::Floats v) {
-  alignas(64) float lanes[V::Floats::size];
-  v.store_aligned(lanes);
-  float result = lanes[0];
-  for (std::size_t k = 1; k < V::Floats::size; ++k) result = lanes[k] > result ? lanes[k] : result;
-  return result;
-}
 
 inline const float* column(const ConstBlock& b, std::int64_t j) { return b.data + j * b.ld; }
 inline float* column(const Block& b, std::int64_t j) { return b.data + j * b.ld; }
@@ -103,204 +29,169 @@ inline float* column(const Block& b, std::int64_t j) { return b.data + j * b.ld;
 // --- activations
 
 // a = g(z + bias). Without a bias, z + 0 still: the reference adds 0.0, which turns -0 into +0.
-template <class V, Activation G>
+template <class V, Activation G, class Writer>
 void forward_elementwise(const ConstBlock& z, const float* bias, const Block& a) {
   using Floats = typename V::Floats;
   for (std::int64_t j = 0; j < z.cols; ++j) {
     const float* zj = column(z, j);
-    float* aj = column(a, j);
+    Writer out(column(a, j));
     if (bias != nullptr) {
       for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
-        lanes.store(aj + i, activate<G>(lanes.load(zj + i) + lanes.load(bias + i)));
+        out.put(i, lanes, activate<G>(lanes.load(zj + i) + lanes.load(bias + i)));
       });
     } else {
       for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
-        lanes.store(aj + i, activate<G>(lanes.load(zj + i) + Floats(0.0f)));
+        out.put(i, lanes, activate<G>(lanes.load(zj + i) + Floats(0.0f)));
       });
     }
+    out.finish();
   }
 }
 
-// softmax(z + bias) of one column, in three passes over it (it is in L1 after the first):
-//   1. m = max of v = z + bias;
-//   2. p = e^(v - m), stored in a, and S = sum p in double;
-//   3. a = p / S.
-// v - m is carried as a float pair (hi + lo, exact: TwoSum), so the rounding of z + bias and of the subtraction,
-// which e^x would magnify by |v - m|, does not reach the result: <= 2 ulp per element. Outputs below FLT_MIN are
-// flushed to 0. A NaN or +inf anywhere makes the whole column NaN, and a column of -inf is NaN, as in the reference.
 template <class V>
-void softmax_column(const float* z, const float* bias, float* a, std::int64_t rows) {
-  using Floats = typename V::Floats;
-  using Ops = OpsOf<Floats>;
-  // v = z + bias as hi + lo.
-  auto biased = [&](std::int64_t i, auto lanes, Floats& lo) {
-    const Floats zi = lanes.load(z + i);
-    if (bias == nullptr) {
-      lo = Floats(0.0f);
-      return zi;
+void bias_activation_forward_kernel(Activation g, const ConstBlock& z, const float* bias, const Block& a,
+                                    Stores stores) {
+  with_column_writer<V>(stores, [&](auto writer) {
+    using Writer = typename decltype(writer)::type;
+    switch (g) {
+      case Activation::Identity: return forward_elementwise<V, Activation::Identity, Writer>(z, bias, a);
+      case Activation::Sigmoid: return forward_elementwise<V, Activation::Sigmoid, Writer>(z, bias, a);
+      case Activation::Tanh: return forward_elementwise<V, Activation::Tanh, Writer>(z, bias, a);
+      case Activation::ReLU: return forward_elementwise<V, Activation::ReLU, Writer>(z, bias, a);
+      case Activation::Softmax: {
+        if (z.rows == 0) return;
+        alignas(64) float scratch[kSoftmaxScratchRows];
+        for (std::int64_t j = 0; j < z.cols; ++j)
+          softmax_column<V, Writer>(column(z, j), bias, column(a, j), z.rows, scratch);
+        return;
+      }
     }
-    const Floats b = lanes.load(bias + i);
-    const Floats hi = zi + b;
-    lo = two_sum_error(zi, b, hi);
-    return hi;
-  };
-
-  Floats lane_max(-kInfinity);
-  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
-    Floats lo;
-    lane_max = Ops::max(lane_max, lanes.keep_or(biased(i, lanes, lo), Floats(-kInfinity)));
-  });
-  const Floats m(horizontal_max<V>(lane_max));
-
-  DoubleSum<V> sum;
-  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
-    Floats v_lo;
-    const Floats v_hi = biased(i, lanes, v_lo);
-    const Floats d_hi = v_hi - m;
-    const Floats d_lo = two_sum_error(v_hi, Ops::negate(m), d_hi) + v_lo;
-    // d_hi = -inf: e^d is 0 whatever the (NaN) low part says.
-    const Floats p = exponential_of_sum(d_hi, Ops::select(is_finite(d_hi), d_lo, Floats(0.0f)));
-    lanes.store(a + i, p);
-    sum.add(lanes.keep(p));
-  });
-
-  // 1 / S as a float pair, so that p * (1/S) rounds once.
-  const double inverse = 1.0 / sum.total();
-  const float inverse_hi = static_cast<float>(inverse);
-  const Floats scale_hi(inverse_hi);
-  const Floats scale_lo(static_cast<float>(inverse - static_cast<double>(inverse_hi)));
-  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
-    const Floats p = lanes.load(a + i);
-    const Floats s = mul_add(p, scale_hi, p * scale_lo);
-    lanes.store(a + i, Ops::select(Ops::less(s, Floats(kSmallestNormal)), Floats(0.0f), s));
   });
 }
 
-template <class V>
-void bias_activation_forward_kernel(Activation g, const ConstBlock& z, const float* bias, const Block& a) {
-  switch (g) {
-    case Activation::Identity: return forward_elementwise<V, Activation::Identity>(z, bias, a);
-    case Activation::Sigmoid: return forward_elementwise<V, Activation::Sigmoid>(z, bias, a);
-    case Activation::Tanh: return forward_elementwise<V, Activation::Tanh>(z, bias, a);
-    case Activation::ReLU: return forward_elementwise<V, Activation::ReLU>(z, bias, a);
-    case Activation::Softmax:
-      if (z.rows == 0) return;
-      for (std::int64_t j = 0; j < z.cols; ++j) softmax_column<V>(column(z, j), bias, column(a, j), z.rows);
-      return;
-  }
-}
-
-template <class V, Activation G>
+template <class V, Activation G, class Writer>
 void derivative_elementwise(const ConstBlock& a, const Block& d) {
   for (std::int64_t j = 0; j < a.cols; ++j) {
     const float* aj = column(a, j);
-    float* dj = column(d, j);
+    Writer out(column(d, j));
     for_each_vector<V>(a.rows, [&](std::int64_t i, auto lanes) {
-      lanes.store(dj + i, derivative_from_output<G>(lanes.load(aj + i)));
+      out.put(i, lanes, derivative_from_output<G>(lanes.load(aj + i)));
     });
+    out.finish();
   }
 }
 
 template <class V>
-void activation_derivative_kernel(Activation g, const ConstBlock& a, const Block& d) {
-  switch (g) {
-    case Activation::Identity: return derivative_elementwise<V, Activation::Identity>(a, d);
-    case Activation::Sigmoid: return derivative_elementwise<V, Activation::Sigmoid>(a, d);
-    case Activation::Tanh: return derivative_elementwise<V, Activation::Tanh>(a, d);
-    case Activation::ReLU: return derivative_elementwise<V, Activation::ReLU>(a, d);
-    case Activation::Softmax: return;  // rejected by the caller
-  }
+void activation_derivative_kernel(Activation g, const ConstBlock& a, const Block& d, Stores stores) {
+  with_column_writer<V>(stores, [&](auto writer) {
+    using Writer = typename decltype(writer)::type;
+    switch (g) {
+      case Activation::Identity: return derivative_elementwise<V, Activation::Identity, Writer>(a, d);
+      case Activation::Sigmoid: return derivative_elementwise<V, Activation::Sigmoid, Writer>(a, d);
+      case Activation::Tanh: return derivative_elementwise<V, Activation::Tanh, Writer>(a, d);
+      case Activation::ReLU: return derivative_elementwise<V, Activation::ReLU, Writer>(a, d);
+      case Activation::Softmax: return;  // rejected by the caller
+    }
+  });
 }
 
 // dz = da * g'(a): the same product as the reference (for ReLU and identity, bit for bit: da * 1 or da * 0).
-template <class V, Activation G>
+template <class V, Activation G, class Writer>
 void backward_elementwise(const ConstBlock& a, const ConstBlock& da, const Block& dz) {
   for (std::int64_t j = 0; j < a.cols; ++j) {
     const float* aj = column(a, j);
     const float* daj = column(da, j);
-    float* dzj = column(dz, j);
+    Writer out(column(dz, j));
     for_each_vector<V>(a.rows, [&](std::int64_t i, auto lanes) {
-      lanes.store(dzj + i, lanes.load(daj + i) * derivative_from_output<G>(lanes.load(aj + i)));
+      out.put(i, lanes, lanes.load(daj + i) * derivative_from_output<G>(lanes.load(aj + i)));
     });
+    out.finish();
   }
 }
 
 template <class V>
-void activation_backward_kernel(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz) {
-  switch (g) {
-    case Activation::Identity: return backward_elementwise<V, Activation::Identity>(a, da, dz);
-    case Activation::Sigmoid: return backward_elementwise<V, Activation::Sigmoid>(a, da, dz);
-    case Activation::Tanh: return backward_elementwise<V, Activation::Tanh>(a, da, dz);
-    case Activation::ReLU: return backward_elementwise<V, Activation::ReLU>(a, da, dz);
-    case Activation::Softmax: return;  // rejected by the caller
-  }
+void activation_backward_kernel(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz,
+                                Stores stores) {
+  with_column_writer<V>(stores, [&](auto writer) {
+    using Writer = typename decltype(writer)::type;
+    switch (g) {
+      case Activation::Identity: return backward_elementwise<V, Activation::Identity, Writer>(a, da, dz);
+      case Activation::Sigmoid: return backward_elementwise<V, Activation::Sigmoid, Writer>(a, da, dz);
+      case Activation::Tanh: return backward_elementwise<V, Activation::Tanh, Writer>(a, da, dz);
+      case Activation::ReLU: return backward_elementwise<V, Activation::ReLU, Writer>(a, da, dz);
+      case Activation::Softmax: return;  // rejected by the caller
+    }
+  });
 }
 
 // --- losses: delta = g(z) - y and the sum of the per-example losses of the block
 
 // Binary cross-entropy from the logit: loss = max(z, 0) - y z + log1p(e^-|z|), delta = sigmoid(z) - y, sharing
 // t = e^-|z|.
-template <class V>
+template <class V, class Writer>
 double binary_cross_entropy(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
   using Floats = typename V::Floats;
   DoubleSum<V> sum;
   for (std::int64_t j = 0; j < z.cols; ++j) {
     const float* zj = column(z, j);
     const float* yj = column(y, j);
-    float* dj = column(delta, j);
+    Writer out(column(delta, j));
     for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
       const Floats zi = lanes.load(zj + i);
       const Floats yi = lanes.load(yj + i);
       const Floats t = exp_neg_abs(zi);
-      lanes.store(dj + i, sigmoid_given_exp_neg_abs(zi, t) - yi);
+      out.put(i, lanes, sigmoid_given_exp_neg_abs(zi, t) - yi);
       sum.add(lanes.keep(neg_mul_add(yi, zi, relu(zi)) + log_one_plus(t)));
     });
+    out.finish();
   }
   return sum.total();
 }
 
 // Mean squared error: delta = z - y (exactly the reference's), loss = (z - y)^2 / 2 computed in double from the
 // exact difference.
-template <class V>
+template <class V, class Writer>
 double mean_squared_error(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
   using Doubles = typename V::Doubles;
   Doubles low(0.0), high(0.0);
   for (std::int64_t j = 0; j < z.cols; ++j) {
     const float* zj = column(z, j);
     const float* yj = column(y, j);
-    float* dj = column(delta, j);
+    Writer out(column(delta, j));
     for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
       const auto zi = lanes.load(zj + i);
       const auto yi = lanes.load(yj + i);  // lanes past the column are 0 in both: they add 0
-      lanes.store(dj + i, zi - yi);
+      out.put(i, lanes, zi - yi);
       const Doubles d_low = V::widen_low(zi) - V::widen_low(yi);
       const Doubles d_high = V::widen_high(zi) - V::widen_high(yi);
       low += Doubles(0.5) * d_low * d_low;
       high += Doubles(0.5) * d_high * d_high;
     });
+    out.finish();
   }
   return horizontal_sum(low + high);
 }
 
 // Categorical cross-entropy, per column: with m = max z and S = sum e^(z - m) (in double),
 // loss = sum y (log S - (z - m)), delta = softmax(z) - y = e^(z - m) / S - y. z - m is carried as an exact float
-// pair as in softmax_column. Three passes over the column: delta may be z or y itself, so nothing is stored before
-// the last pass, which recomputes e^(z - m).
-template <class V>
+// pair as in softmax_column. Three passes over the column; delta may be z or y itself, so nothing is stored before
+// the last pass: a moderate column (softmax_column.hpp) keeps e^(z - m) in a scratch buffer between passes 2 and 3,
+// any other recomputes it with every range check (the same bits).
+template <class V, class Writer>
 double categorical_cross_entropy(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
   using Floats = typename V::Floats;
   using Ops = OpsOf<Floats>;
+  alignas(64) float scratch[kSoftmaxScratchRows];
   DoubleSum<V> sum;
   for (std::int64_t j = 0; j < z.cols; ++j) {
     const float* zj = column(z, j);
     const float* yj = column(y, j);
-    float* dj = column(delta, j);
 
-    Floats lane_max(-kInfinity);
-    for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
-      lane_max = Ops::max(lane_max, lanes.keep_or(lanes.load(zj + i), Floats(-kInfinity)));
-    });
-    const Floats m(horizontal_max<V>(lane_max));
+    ColumnRange<V> range;
+    for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) { range.add(lanes, lanes.load(zj + i)); });
+    const float max = horizontal_max<V>(range.max_lanes);
+    const bool moderate = is_moderate_column(max, horizontal_min<V>(range.min_lanes), z.rows);
+    const Floats m(max);
     // z - m as hi + lo; -inf (z = -inf) gets lo = 0.
     auto shifted = [&](Floats zi, Floats& lo) {
       const Floats hi = zi - m;
@@ -309,40 +200,63 @@ double categorical_cross_entropy(const ConstBlock& z, const ConstBlock& y, const
     };
 
     DoubleSum<V> exp_sum;
-    for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
-      Floats lo;
-      const Floats hi = shifted(lanes.load(zj + i), lo);
-      exp_sum.add(lanes.keep(exponential_of_sum(hi, lo)));
-    });
+    if (moderate) {
+      for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
+        const Floats zi = lanes.load(zj + i);
+        const Floats hi = zi - m;
+        const Floats p = exponential_of_moderate_sum(hi, two_sum_error(zi, Ops::negate(m), hi));
+        p.store_aligned(scratch + i);
+        exp_sum.add(lanes.keep(p));
+      });
+    } else {
+      for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
+        Floats lo;
+        const Floats hi = shifted(lanes.load(zj + i), lo);
+        exp_sum.add(lanes.keep(exponential_of_sum(hi, lo)));
+      });
+    }
     const double s = exp_sum.total();
-    const double inverse = 1.0 / s;
-    const float inverse_hi = static_cast<float>(inverse);
-    const Floats scale_hi(inverse_hi);
-    const Floats scale_lo(static_cast<float>(inverse - static_cast<double>(inverse_hi)));
+    const InverseSum<Floats> inverse(s);
     const Floats log_s(static_cast<float>(std::log(s)));
 
-    for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
-      const Floats yi = lanes.load(yj + i);
-      Floats lo;
-      const Floats hi = shifted(lanes.load(zj + i), lo);
-      const Floats p = exponential_of_sum(hi, lo);
-      const Floats softmax = mul_add(p, scale_hi, p * scale_lo);
-      lanes.store(dj + i, Ops::select(Ops::less(softmax, Floats(kSmallestNormal)), Floats(0.0f), softmax) - yi);
-      // log S - (z - m) is a sum of two non-negative terms: no cancellation.
-      sum.add(lanes.keep(yi * ((log_s - hi) - lo)));
-    });
+    Writer out(column(delta, j));
+    if (moderate) {  // every value finite, no softmax below FLT_MIN
+      for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
+        const Floats yi = lanes.load(yj + i);
+        const Floats zi = lanes.load(zj + i);
+        const Floats hi = zi - m;
+        const Floats lo = two_sum_error(zi, Ops::negate(m), hi);
+        out.put(i, lanes, inverse.times(Floats::load_aligned(scratch + i)) - yi);
+        // log S - (z - m) is a sum of two non-negative terms: no cancellation.
+        sum.add(lanes.keep(yi * ((log_s - hi) - lo)));
+      });
+    } else {
+      for_each_vector<V>(z.rows, [&](std::int64_t i, auto lanes) {
+        const Floats yi = lanes.load(yj + i);
+        Floats lo;
+        const Floats hi = shifted(lanes.load(zj + i), lo);
+        const Floats softmax = inverse.times(exponential_of_sum(hi, lo));
+        out.put(i, lanes, Ops::select(Ops::less(softmax, Floats(kSmallestNormal)), Floats(0.0f), softmax) - yi);
+        sum.add(lanes.keep(yi * ((log_s - hi) - lo)));
+      });
+    }
+    out.finish();
   }
   return sum.total();
 }
 
 template <class V>
-double loss_and_delta_kernel(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta) {
-  switch (loss) {
-    case Loss::BinaryCrossEntropy: return binary_cross_entropy<V>(z, y, delta);
-    case Loss::CategoricalCrossEntropy: return categorical_cross_entropy<V>(z, y, delta);
-    case Loss::MeanSquaredError: return mean_squared_error<V>(z, y, delta);
-  }
-  return 0;
+double loss_and_delta_kernel(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta,
+                             Stores stores) {
+  return with_column_writer<V>(stores, [&](auto writer) -> double {
+    using Writer = typename decltype(writer)::type;
+    switch (loss) {
+      case Loss::BinaryCrossEntropy: return binary_cross_entropy<V, Writer>(z, y, delta);
+      case Loss::CategoricalCrossEntropy: return categorical_cross_entropy<V, Writer>(z, y, delta);
+      case Loss::MeanSquaredError: return mean_squared_error<V, Writer>(z, y, delta);
+    }
+    return 0;
+  });
 }
 
 // --- reductions for the gradients and the regularization cost

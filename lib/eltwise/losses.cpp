@@ -5,6 +5,7 @@
 #include "core/kernel_contracts.hpp"
 #include "cpu/parallel.hpp"
 #include "eltwise/eltwise_kernels.hpp"
+#include "eltwise/streaming_threshold.hpp"
 #include "eltwise/work_split.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/kernels.hpp"
@@ -17,11 +18,12 @@ double loss_and_delta(Loss loss, ConstMatrixView z, ConstMatrixView y, MatrixVie
   // Categorical cross-entropy normalizes each column: it needs whole columns.
   const bool flat = loss != Loss::CategoricalCrossEntropy && eltwise::is_contiguous(z) && eltwise::is_contiguous(y) &&
                     eltwise::is_contiguous(delta);
+  const eltwise::Stores stores = eltwise::stores_for_output(delta.rows(), delta.cols());
   const double loss_sum = eltwise::sum_over_chunks<double>(
       z.rows(), z.cols(), flat,
       [&](eltwise::Part part) {
         return kernels.loss_and_delta(loss, eltwise::part_of(z, part), eltwise::part_of(y, part),
-                                      eltwise::part_of(delta, part));
+                                      eltwise::part_of(delta, part), stores);
       },
       [](double& total, double partial) { total += partial; });
   return loss_sum / static_cast<double>(z.cols());

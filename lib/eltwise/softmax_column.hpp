@@ -1,0 +1,204 @@
+// Softmax of one column, and the pieces categorical cross-entropy shares with it (internal; per-ISA translation
+// units only, everything in an anonymous namespace).
+//
+// softmax(v), v = z + bias, in three passes over the column:
+//   1. m = max v (and min v);
+//   2. p = e^(v - m) and S = sum p in double;
+//   3. a = p / S.
+// v - m is carried as a float pair (hi + lo, exact: TwoSum), so the rounding of z + bias and of the subtraction,
+// which e^x would magnify by |v - m|, does not reach the result: <= 2 ulp per element.
+//
+// Two ways through passes 2 and 3, with the same arithmetic, so the same bits:
+//   - moderate columns (the common case: finite, max - min <= kModerateSpread, at most kSoftmaxScratchRows rows):
+//     p goes to an L1-sized scratch buffer on the stack, so the output is written once, in pass 3, through the
+//     caller's column writer (streaming stores for large outputs never read the destination); and no exponential
+//     can underflow, so the range checks drop out (a third fewer vector operations in pass 2: at 64 MiB this
+//     kernel is compute-bound on one core).
+//   - any other column (infinities, NaN, spreads beyond kModerateSpread where e^x underflows, very long columns): p is
+//     stored in the output and rescaled in place, with every range check; outputs below FLT_MIN are flushed to 0,
+//     a NaN or +inf anywhere makes the column NaN, and a column of -inf is NaN, as in the reference.
+#pragma once
+
+#include <cstdint>
+
+#include "eltwise/column_vectors.hpp"
+#include "eltwise/vector_math.hpp"
+
+namespace nnk::eltwise {
+namespace {
+
+// 16 KiB of floats: a column of that many rows, its scratch copy and the bias fit L1 and L2 comfortably.
+inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
+// e^-75 / 4096 ~ 6e-37 is still far above FLT_MIN: in a column whose values lie within kModerateSpread of its
+// maximum, no exponential and no normalized output can reach the flush-to-zero threshold.
+inline constexpr float kModerateSpread = 75.0f;
+
+// e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
+// without its range checks, which cannot trigger there (the same bits).
+template <class B>
+inline B exponential_of_moderate_sum(B hi, B lo) {
+  B r;
+  const B k = reduce_by_ln2(hi, r);
+  return scale_by_power_of_two(exp_minus_one_reduced(r + lo) + B(1.0f), k);
+}
+
+// y - x rounded once, as a subtraction rounds, issued as an FMA (x * -1 + y) where the ISA has one: on Zen 4
+// additions and FMAs have two pipes each, and the exact float pairs below are mostly additions, which would
+// otherwise leave the FMA pipes idle while the addition pipes bound the loop.
+template <class B>
+inline B minus_on_fma_pipe(B y, B x) {
+  if constexpr (OpsOf<B>::kHasFma) {
+    return mul_add(x, B(-1.0f), y);
+  } else {
+    return y - x;
+  }
+}
+
+// two_sum_error(a, b, s) with two of its four subtractions on the FMA pipes (the same value: each step is exact or
+// rounds the same way).
+template <class B>
+inline B two_sum_error_balanced(B a, B b, B s) {
+  const B b_part = minus_on_fma_pipe(s, a);
+  const B a_part = s - b_part;
+  return minus_on_fma_pipe(a, a_part) + (b - b_part);
+}
+
+// The largest and smallest lane of v (NaN lanes may or may not be seen: callers get NaN from the sums anyway).
+template <class V>
+inline float horizontal_min(typename V::Floats v) {
+  alignas(64) float lanes[V::Floats::size];
+  v.store_aligned(lanes);
+  float result = lanes[0];
+  for (std::size_t k = 1; k < V::Floats::size; ++k) result = lanes[k] < result ? lanes[k] : result;
+  return result;
+}
+
+// Max and min of the values a column walk produces.
+template <class V>
+struct ColumnRange {
+  using Floats = typename V::Floats;
+  Floats max_lanes = Floats(-kInfinity);
+  Floats min_lanes = Floats(kInfinity);
+  template <class Lanes>
+  void add(const Lanes& lanes, Floats v) {
+    using Ops = OpsOf<Floats>;
+    max_lanes = Ops::max(max_lanes, lanes.keep_or(v, Floats(-kInfinity)));
+    min_lanes = Ops::min(min_lanes, lanes.keep_or(v, Floats(kInfinity)));
+  }
+};
+
+// 1 / S as a float pair, so that p * (1/S) = p * hi + p * lo rounds once.
+template <class Floats>
+struct InverseSum {
+  Floats hi, lo;
+  explicit InverseSum(double sum) {
+    const double inverse = 1.0 / sum;
+    const float inverse_hi = static_cast<float>(inverse);
+    hi = Floats(inverse_hi);
+    lo = Floats(static_cast<float>(inverse - static_cast<double>(inverse_hi)));
+  }
+  Floats times(Floats p) const { return mul_add(p, hi, p * lo); }
+};
+
+// Passes 2 and 3 may take the moderate way: finite, within the spread, short enough for the scratch buffer.
+inline bool is_moderate_column(float max, float min, std::int64_t rows) {
+  return rows <= kSoftmaxScratchRows && max - min <= kModerateSpread;  // false for NaN and infinite max or min
+}
+
+// v = z + bias as hi + lo (kBias), or z + 0.
+template <class V, bool kBias>
+struct BiasedColumn {
+  using Floats = typename V::Floats;
+  const float* z;
+  const float* bias;
+  template <class Lanes>
+  Floats value(std::int64_t i, const Lanes& lanes, Floats& lo) const {
+    const Floats zi = lanes.load(z + i);
+    if constexpr (kBias) {
+      const Floats b = lanes.load(bias + i);
+      const Floats hi = zi + b;
+      lo = two_sum_error_balanced(zi, b, hi);
+      return hi;
+    } else {
+      lo = Floats(0.0f);
+      return zi;
+    }
+  }
+};
+
+// Any column: p stored in a, then scaled in place, with every range check (regular stores).
+template <class V, bool kBias>
+void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, std::int64_t rows) {
+  using Floats = typename V::Floats;
+  using Ops = OpsOf<Floats>;
+  const Floats max(m);
+  DoubleSum<V> sum;
+  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+    Floats v_lo;
+    const Floats v_hi = v.value(i, lanes, v_lo);
+    const Floats d_hi = v_hi - max;
+    const Floats d_lo = two_sum_error(v_hi, Ops::negate(max), d_hi) + v_lo;
+    // d_hi = -inf: e^d is 0 whatever the (NaN) low part says.
+    const Floats p = exponential_of_sum(d_hi, Ops::select(is_finite(d_hi), d_lo, Floats(0.0f)));
+    lanes.store(a + i, p);
+    sum.add(lanes.keep(p));
+  });
+  const InverseSum<Floats> inverse(sum.total());
+  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+    const Floats s = inverse.times(lanes.load(a + i));
+    lanes.store(a + i, Ops::select(Ops::less(s, Floats(kSmallestNormal)), Floats(0.0f), s));
+  });
+}
+
+// A moderate column: p in scratch (kSoftmaxScratchRows floats, 64-byte aligned), a written once by Writer.
+template <class V, class Writer, bool kBias>
+void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float m, float* a, std::int64_t rows, float* scratch) {
+  using Floats = typename V::Floats;
+  using Ops = OpsOf<Floats>;
+  const Floats max(m);
+  const Floats minus_max = Ops::negate(max);
+  DoubleSum<V> sum;
+  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+    Floats v_lo;
+    const Floats v_hi = v.value(i, lanes, v_lo);
+    const Floats d_hi = v_hi - max;
+    const Floats p = exponential_of_moderate_sum(d_hi, two_sum_error_balanced(v_hi, minus_max, d_hi) + v_lo);
+    p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
+    sum.add(lanes.keep(p));
+  });
+  const InverseSum<Floats> inverse(sum.total());
+  Writer out(a);
+  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+    out.put(i, lanes, inverse.times(Floats::load_aligned(scratch + i)));
+  });
+  out.finish();
+}
+
+template <class V, class Writer, bool kBias>
+void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch) {
+  ColumnRange<V> range;
+  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+    typename V::Floats lo;
+    range.add(lanes, v.value(i, lanes, lo));
+  });
+  const float m = horizontal_max<V>(range.max_lanes);
+  if (is_moderate_column(m, horizontal_min<V>(range.min_lanes), rows)) {
+    softmax_column_moderate<V, Writer>(v, m, a, rows, scratch);
+  } else {
+    softmax_column_general<V>(v, m, a, rows);
+  }
+}
+
+// a = softmax(z + bias) for one column of rows >= 1; bias may be nullptr; scratch: kSoftmaxScratchRows floats,
+// 64-byte aligned.
+template <class V, class Writer>
+void softmax_column(const float* z, const float* bias, float* a, std::int64_t rows, float* scratch) {
+  if (bias != nullptr) {
+    softmax_column_of<V, Writer>(BiasedColumn<V, true>{z, bias}, a, rows, scratch);
+  } else {
+    softmax_column_of<V, Writer>(BiasedColumn<V, false>{z, nullptr}, a, rows, scratch);
+  }
+}
+
+}  // namespace
+}  // namespace nnk::eltwise
