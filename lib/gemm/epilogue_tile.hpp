@@ -9,7 +9,7 @@
 // threads.
 //
 // B is the xsimd batch of the ISA (for the vector math), V the micro-kernel's register struct (masked loads and
-// stores: Reg, Mask, kLanes, load_masked, store_masked, row_mask).
+// stores: Reg, Mask, kLanes, load_masked, store_masked, row_mask), NR the most columns a tile has.
 #pragma once
 
 #include <algorithm>
@@ -33,60 +33,76 @@ struct EpilogueLanes {
   void store(float* p, B x) const { V::store_masked(p, mask, static_cast<typename V::Reg>(x)); }
 };
 
-// One row vector (rows [i, i + lanes) of the tile) across every column of the tile.
+// One row vector (rows [i, i + lanes) of the tile) across every column of the tile (at most NR).
 // G: the forward activation (applied when `forward`); D: the derivative whose product is taken (when Multiply).
-template <class B, class V, Activation G, DerivativeStep Step, Activation D>
+// Every column is loaded before the first store: a short tile's masked store spans the next columns' addresses, and
+// a load behind it would wait for it to retire (masked stores do not forward).
+template <class B, class V, int NR, Activation G, DerivativeStep Step, Activation D>
 inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const EpilogueLanes<B, V>& lanes,
                                 bool forward) {
   const GemmEpilogue& e = *t.spec;
-  const B bias = e.bias != nullptr ? lanes.load(e.bias + t.row0 + i) : B(0.0f);
-  const float* derivative = Step == DerivativeStep::Multiply ? e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld
-                                                             : nullptr;
-  B row_sum(0.0f);
-  for (std::int64_t j = 0; j < t.cols; ++j) {
-    float* c = t.c + i + j * t.ldc;
-    B x = lanes.load(c);
-    if (forward) x = eltwise::activate<G>(x + bias);
-    if constexpr (Step == DerivativeStep::Multiply)
-      x = x * eltwise::derivative_from_output<D>(lanes.load(derivative + j * e.derivative_ld));
-    lanes.store(c, x);
+  const std::int64_t cols = t.cols;
+  float* const c = t.c + i;
+  B x[NR];
+#pragma GCC unroll 16
+  for (int j = 0; j < NR; ++j) x[j] = j < cols ? lanes.load(c + j * t.ldc) : B(0.0f);
+
+  if (forward) {
+    const B bias = e.bias != nullptr ? lanes.load(e.bias + t.row0 + i) : B(0.0f);
+#pragma GCC unroll 16
+    for (int j = 0; j < NR; ++j)
+      if (j < cols) x[j] = eltwise::activate<G>(x[j] + bias);
+  }
+  if constexpr (Step == DerivativeStep::Multiply) {
+    const float* s = e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld;
+#pragma GCC unroll 16
+    for (int j = 0; j < NR; ++j)
+      if (j < cols) x[j] = x[j] * eltwise::derivative_from_output<D>(lanes.load(s + j * e.derivative_ld));
+  }
+  if (t.partial_row_sums != nullptr) {
     // Column by column, in order, starting from column 0's value: the sum of each row does not depend on the
     // vector width or on where the tile starts.
-    row_sum = j == 0 ? x : row_sum + x;
+    B row_sum = x[0];
+#pragma GCC unroll 16
+    for (int j = 1; j < NR; ++j)
+      if (j < cols) row_sum = row_sum + x[j];
+    lanes.store(t.partial_row_sums + i, row_sum);
   }
-  if (t.partial_row_sums != nullptr) lanes.store(t.partial_row_sums + i, row_sum);
+#pragma GCC unroll 16
+  for (int j = 0; j < NR; ++j)
+    if (j < cols) lanes.store(c + j * t.ldc, x[j]);
 }
 
-template <class B, class V, Activation G, DerivativeStep Step, Activation D>
+template <class B, class V, int NR, Activation G, DerivativeStep Step, Activation D>
 void epilogue_tile_for(const EpilogueTile& t) {
   const GemmEpilogue& e = *t.spec;
   const bool forward = e.bias != nullptr || G != Activation::Identity;
   constexpr std::int64_t kLanes = B::size;
   const auto full = EpilogueLanes<B, V>::rows(kLanes);
   std::int64_t i = 0;
-  for (; i + kLanes <= t.rows; i += kLanes) epilogue_row_vector<B, V, G, Step, D>(t, i, full, forward);
-  if (i < t.rows) epilogue_row_vector<B, V, G, Step, D>(t, i, EpilogueLanes<B, V>::rows(t.rows - i), forward);
+  for (; i + kLanes <= t.rows; i += kLanes) epilogue_row_vector<B, V, NR, G, Step, D>(t, i, full, forward);
+  if (i < t.rows) epilogue_row_vector<B, V, NR, G, Step, D>(t, i, EpilogueLanes<B, V>::rows(t.rows - i), forward);
 }
 
-template <class B, class V, Activation G>
+template <class B, class V, int NR, Activation G>
 EpilogueKernel epilogue_for_derivative(const GemmEpilogue& e) {
-  if (e.derivative_of == nullptr) return &epilogue_tile_for<B, V, G, DerivativeStep::None, Activation::Identity>;
+  if (e.derivative_of == nullptr) return &epilogue_tile_for<B, V, NR, G, DerivativeStep::None, Activation::Identity>;
   switch (e.derivative_activation) {
-    case Activation::Sigmoid: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Sigmoid>;
-    case Activation::Tanh: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Tanh>;
-    case Activation::ReLU: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::ReLU>;
-    default: return &epilogue_tile_for<B, V, G, DerivativeStep::Multiply, Activation::Identity>;
+    case Activation::Sigmoid: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Sigmoid>;
+    case Activation::Tanh: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Tanh>;
+    case Activation::ReLU: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::ReLU>;
+    default: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Identity>;
   }
 }
 
 // The tile loop specialized for one epilogue: chosen once per GEMM (softmax is rejected by the front end).
-template <class B, class V>
+template <class B, class V, int NR>
 EpilogueKernel select_epilogue(const GemmEpilogue& e) {
   switch (e.activation) {
-    case Activation::Sigmoid: return epilogue_for_derivative<B, V, Activation::Sigmoid>(e);
-    case Activation::Tanh: return epilogue_for_derivative<B, V, Activation::Tanh>(e);
-    case Activation::ReLU: return epilogue_for_derivative<B, V, Activation::ReLU>(e);
-    default: return epilogue_for_derivative<B, V, Activation::Identity>(e);
+    case Activation::Sigmoid: return epilogue_for_derivative<B, V, NR, Activation::Sigmoid>(e);
+    case Activation::Tanh: return epilogue_for_derivative<B, V, NR, Activation::Tanh>(e);
+    case Activation::ReLU: return epilogue_for_derivative<B, V, NR, Activation::ReLU>(e);
+    default: return epilogue_for_derivative<B, V, NR, Activation::Identity>(e);
   }
 }
 

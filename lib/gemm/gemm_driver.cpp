@@ -65,6 +65,16 @@ struct Block {
   std::int64_t row0, row1, col0, col1;
 };
 
+// A finished tile whose epilogue has not run yet.
+struct PendingEpilogue {
+  float* c = nullptr;
+  std::int64_t row0 = 0, col0 = 0, rows = 0, cols = 0;
+  void run(const TileEpilogue* epilogue, std::int64_t ldc) {
+    if (c != nullptr) epilogue->apply(epilogue->context, c, ldc, row0, col0, rows, cols);
+    c = nullptr;
+  }
+};
+
 // The blocked loops over one rectangle of C, on the calling thread.
 void run_block(const GemmKernelSet& ks, const GemmArgs& g, bool unpacked_a, bool unpacked_b, const Block& blk,
                const TileEpilogue* epilogue) {
@@ -88,6 +98,9 @@ void run_block(const GemmKernelSet& ks, const GemmArgs& g, bool unpacked_a, bool
       for (std::int64_t ic = blk.row0; ic < blk.row1; ic += ks.mc) {
         const std::int64_t mc = std::min(ks.mc, blk.row1 - ic);
         if (!unpacked_a) ks.pack_a(g.trans_a, g.a, g.lda, ic, mc, pc, kc, packed_a);
+        // The epilogue of a tile runs after the next tile's micro-kernel: reading C right after the kernel's
+        // (masked) stores would wait for them to retire, as masked stores do not forward to loads.
+        PendingEpilogue pending;
 
         for (std::int64_t jr = 0; jr < nc; jr += ks.nr) {
           const std::int64_t nr = std::min(ks.nr, nc - jr);
@@ -117,11 +130,13 @@ void run_block(const GemmKernelSet& ks, const GemmArgs& g, bool unpacked_a, bool
             if (last_k_block && epilogue != nullptr && epilogue->prefetch != nullptr)
               epilogue->prefetch(epilogue->context, ic + ir, jc + jr, mr, nr);
             select_kernel(ks, mr, nr)(tile);
-            float* c_tile = tile.c;
-            if (last_k_block && epilogue != nullptr)
-              epilogue->apply(epilogue->context, c_tile, g.ldc, ic + ir, jc + jr, mr, nr);
+            if (last_k_block && epilogue != nullptr) {
+              pending.run(epilogue, g.ldc);
+              pending = {tile.c, ic + ir, jc + jr, mr, nr};
+            }
           }
         }
+        pending.run(epilogue, g.ldc);
       }
     }
   }

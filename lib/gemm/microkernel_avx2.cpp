@@ -74,7 +74,7 @@ const GemmKernelSet& gemm_kernel_set_avx2() {
       .grid = MicroKernelTable<Ymm, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Ymm8Transposer>,
       .pack_b = &pack_b_panels<kNR, Ymm8Transposer>,
-      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::fma3<xsimd::avx2>>, Ymm>,
+      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::fma3<xsimd::avx2>>, Ymm, kNR>,
   };
   return set;
 }

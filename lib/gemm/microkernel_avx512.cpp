@@ -85,7 +85,7 @@ const GemmKernelSet& gemm_kernel_set_avx512() {
       .grid = MicroKernelTable<Zmm, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Zmm16Transposer>,
       .pack_b = &pack_b_panels<kNR, Zmm16Transposer>,
-      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::avx512bw>, Zmm>,
+      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::avx512bw>, Zmm, kNR>,
   };
   return set;
 }

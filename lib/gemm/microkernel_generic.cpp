@@ -50,7 +50,7 @@ const GemmKernelSet& gemm_kernel_set_generic() {
       .grid = MicroKernelTable<Xmm, kNR, 2>::make(),
       .pack_a = &pack_a_panels<kMR, ScalarTransposer>,
       .pack_b = &pack_b_panels<kNR, ScalarTransposer>,
-      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::sse2>, Xmm>,
+      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::sse2>, Xmm, kNR>,
   };
   return set;
 }

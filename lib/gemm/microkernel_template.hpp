@@ -125,16 +125,22 @@ void microkernel(const MicroTile& t) {
   const Reg valpha = V::broadcast(t.alpha);
   const Reg vbeta = V::broadcast(t.beta);
   const bool read_c = t.beta != 0.0f;
+  // Every load of C before the first store: a short tile's masked store spans the next columns' addresses, and a
+  // load behind such a store waits for it to retire (masked stores do not forward).
 #pragma GCC unroll 32
   for (int j = 0; j < NC; ++j) {
     if (j >= n_rem) break;
-    float* col = c + j * ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < MV; ++v) {
-      Reg r = V::mul(valpha, acc[v][j]);
-      if (read_c) r = V::fmadd(vbeta, V::load_masked(col + v * V::kLanes, masks[v]), r);
-      V::store_masked(col + v * V::kLanes, masks[v], r);
+      acc[v][j] = V::mul(valpha, acc[v][j]);
+      if (read_c) acc[v][j] = V::fmadd(vbeta, V::load_masked(c + j * ldc + v * V::kLanes, masks[v]), acc[v][j]);
     }
+  }
+#pragma GCC unroll 32
+  for (int j = 0; j < NC; ++j) {
+    if (j >= n_rem) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < MV; ++v) V::store_masked(c + j * ldc + v * V::kLanes, masks[v], acc[v][j]);
   }
 }
 
