@@ -16,7 +16,8 @@ void bias_activation_forward(Activation g, ConstMatrixView z, ConstMatrixView bi
   // Softmax needs whole columns, a bias needs the row index: both go column by column.
   const bool flat = !has_bias && g != Activation::Softmax && eltwise::is_contiguous(z) && eltwise::is_contiguous(a);
   const float* bias_data = has_bias ? bias.data() : nullptr;
-  const eltwise::Stores stores = eltwise::stores_for_output(a.rows(), a.cols());
+  const eltwise::Stores stores = eltwise::streams_output(a.rows(), a.cols())
+      ? eltwise::Stores::Streaming : eltwise::Stores::Cached;
   eltwise::for_each_part(z.rows(), z.cols(), flat, [&](eltwise::Part part) {
     kernels.bias_activation_forward(g, eltwise::part_of(z, part), bias_data, eltwise::part_of(a, part), stores);
   });
@@ -26,7 +27,8 @@ void activation_derivative(Activation g, ConstMatrixView a, MatrixView derivativ
   detail::check_activation_derivative("nnk::activation_derivative", g, a, derivative);
   const eltwise::EltwiseKernelSet& kernels = eltwise::eltwise_kernel_set(active_isa());
   const bool flat = eltwise::is_contiguous(a) && eltwise::is_contiguous(derivative);
-  const eltwise::Stores stores = eltwise::stores_for_output(derivative.rows(), derivative.cols());
+  const eltwise::Stores stores = eltwise::streams_output(derivative.rows(), derivative.cols())
+      ? eltwise::Stores::Streaming : eltwise::Stores::Cached;
   eltwise::for_each_part(a.rows(), a.cols(), flat, [&](eltwise::Part part) {
     kernels.activation_derivative(g, eltwise::part_of(a, part), eltwise::part_of(derivative, part), stores);
   });
@@ -36,7 +38,8 @@ void activation_backward(Activation g, ConstMatrixView a, ConstMatrixView da, Ma
   detail::check_activation_backward("nnk::activation_backward", g, a, da, dz);
   const eltwise::EltwiseKernelSet& kernels = eltwise::eltwise_kernel_set(active_isa());
   const bool flat = eltwise::is_contiguous(a) && eltwise::is_contiguous(da) && eltwise::is_contiguous(dz);
-  const eltwise::Stores stores = eltwise::stores_for_output(dz.rows(), dz.cols());
+  const eltwise::Stores stores = eltwise::streams_output(dz.rows(), dz.cols())
+      ? eltwise::Stores::Streaming : eltwise::Stores::Cached;
   eltwise::for_each_part(a.rows(), a.cols(), flat, [&](eltwise::Part part) {
     kernels.activation_backward(g, eltwise::part_of(a, part), eltwise::part_of(da, part), eltwise::part_of(dz, part),
                                 stores);

@@ -18,7 +18,8 @@ double loss_and_delta(Loss loss, ConstMatrixView z, ConstMatrixView y, MatrixVie
   // Categorical cross-entropy normalizes each column: it needs whole columns.
   const bool flat = loss != Loss::CategoricalCrossEntropy && eltwise::is_contiguous(z) && eltwise::is_contiguous(y) &&
                     eltwise::is_contiguous(delta);
-  const eltwise::Stores stores = eltwise::stores_for_output(delta.rows(), delta.cols());
+  const eltwise::Stores stores = eltwise::streams_output(delta.rows(), delta.cols())
+      ? eltwise::Stores::Streaming : eltwise::Stores::Cached;
   const double loss_sum = eltwise::sum_over_chunks<double>(
       z.rows(), z.cols(), flat,
       [&](eltwise::Part part) {

@@ -1,5 +1,5 @@
 // When the elementwise entry points write their output with non-temporal stores (internal; generic translation
-// units only: it is plain C++ and reads sysfs).
+// units only: it is plain C++ and reads sysfs; it includes no other nnk header, so white-box tests can include it).
 //
 // A regular store to a line that is not in cache first reads the line from memory (read for ownership), so writing
 // an output that is not in cache costs twice its size in memory traffic; non-temporal stores write it once and do
@@ -17,8 +17,6 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
-
-#include "eltwise/eltwise_kernels.hpp"
 
 namespace nnk::eltwise {
 
@@ -66,10 +64,10 @@ inline void set_streaming_threshold_for_tests(std::int64_t bytes) {
   streaming_threshold_override.store(bytes, std::memory_order_relaxed);
 }
 
-// The stores for an output of rows x cols floats.
-inline Stores stores_for_output(std::int64_t rows, std::int64_t cols) {
+// Whether an output of rows x cols floats is written with non-temporal stores.
+inline bool streams_output(std::int64_t rows, std::int64_t cols) {
   const std::int64_t bytes = rows * cols * static_cast<std::int64_t>(sizeof(float));
-  return bytes > 0 && bytes >= streaming_threshold_bytes() ? Stores::Streaming : Stores::Cached;
+  return bytes > 0 && bytes >= streaming_threshold_bytes();
 }
 
 }  // namespace nnk::eltwise

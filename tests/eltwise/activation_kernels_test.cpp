@@ -5,6 +5,7 @@
 // identity and ReLU exact. Derivatives: one rounding with FMA (1 ulp from the reference, which rounds twice),
 // 2 ulp without; backward adds the product's rounding.
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -264,6 +265,123 @@ TEST_P(ActivationKernels, EmptyMatricesAreFine) {
     bias_activation_forward(g, w, Matrix(5, 1), b);
     if (g != Activation::Softmax) activation_backward(g, z, z, a);
   }
+}
+
+// --- the streaming path (non-temporal stores, for outputs at least the size of the last-level cache), forced on
+// small arrays: every shape of streaming_shapes(), outputs starting 0..15 floats past a 64-byte boundary, contiguous
+// (flat parts) and strided (column by column). Against the reference, bit for bit against regular stores, nothing
+// written outside the view, and in place.
+
+// The output of run(view) with regular stores and with streaming stores, in guarded buffers shaped like `shape`.
+template <class Run>
+void expect_streaming_matches_cached(const StreamingShape& shape, ConstMatrixView expected, Budget budget,
+                                     Run&& run) {
+  const std::int64_t ld = shape.rows + shape.ld_extra;
+  GuardedMatrix cached(shape.rows, shape.cols, ld, shape.misalign);
+  GuardedMatrix streamed(shape.rows, shape.cols, ld, shape.misalign);
+  run(cached.view());
+  {
+    const ScopedStreamingThreshold stream_everything(0);
+    run(streamed.view());
+  }
+  EXPECT_TRUE(within_budget(expected, streamed.view(), budget, false));
+  EXPECT_TRUE(matrices_equal(cached.view(), streamed.view()));
+  EXPECT_TRUE(streamed.guards_intact());
+}
+
+TEST_P(ActivationKernels, StreamingStoresGiveTheCachedBitsOnEveryShapeAndAlignment) {
+  std::uint64_t salt = 700;
+  for (const StreamingShape& shape : streaming_shapes()) {
+    for (Activation g : kAll) {
+      for (bool with_bias : {false, true}) {
+        const std::uint64_t seed = derive_seed(++salt);
+        NNK_SEED_TRACE(seed);
+        SCOPED_TRACE(::testing::Message() << to_string(g) << " " << shape.rows << " x " << shape.cols << " ld +"
+                                          << shape.ld_extra << " misaligned " << shape.misalign
+                                          << " bias=" << with_bias);
+        const Matrix z = random_matrix(shape.rows, shape.cols, seed, -20.0f, 20.0f);
+        const Matrix bias = with_bias ? random_matrix(shape.rows, 1, seed + 1, -2.0f, 2.0f) : Matrix();
+        expect_streaming_matches_cached(shape, ref_forward(g, z, bias), forward_budget(g, with_bias),
+                                        [&](MatrixView a) { bias_activation_forward(g, z, bias, a); });
+      }
+    }
+  }
+}
+
+TEST_P(ActivationKernels, StreamingDerivativeAndBackwardGiveTheCachedBits) {
+  std::uint64_t salt = 800;
+  for (const StreamingShape& shape : streaming_shapes()) {
+    for (Activation g : kElementwise) {
+      const std::uint64_t seed = derive_seed(++salt);
+      NNK_SEED_TRACE(seed);
+      SCOPED_TRACE(::testing::Message() << to_string(g) << " " << shape.rows << " x " << shape.cols << " ld +"
+                                        << shape.ld_extra << " misaligned " << shape.misalign);
+      const Matrix a = outputs_for(g, shape.rows, shape.cols, seed);
+      const Matrix da = random_matrix(shape.rows, shape.cols, seed + 1, -2.0f, 2.0f);
+      Matrix expected_derivative(shape.rows, shape.cols), expected_backward(shape.rows, shape.cols);
+      ref::activation_derivative(g, a, expected_derivative);
+      ref::activation_backward(g, a, da, expected_backward);
+      expect_streaming_matches_cached(shape, expected_derivative, derivative_budget(g),
+                                      [&](MatrixView d) { activation_derivative(g, a, d); });
+      expect_streaming_matches_cached(shape, expected_backward, backward_budget(g),
+                                      [&](MatrixView dz) { activation_backward(g, a, da, dz); });
+    }
+  }
+}
+
+// In place, the output's lines are in cache when they are stored: streaming must still read every element first.
+TEST_P(ActivationKernels, StreamingWorksInPlace) {
+  const std::uint64_t seed = derive_seed(900);
+  NNK_SEED_TRACE(seed);
+  const ScopedStreamingThreshold stream_everything(0);
+  for (Activation g : kAll) {
+    SCOPED_TRACE(to_string(g));
+    GuardedMatrix z(1000, 70, 1000, 5);  // contiguous, unaligned, two flat parts
+    Rng rng(seed);
+    z.fill_random(rng, -6.0f, 6.0f);
+    const Matrix expected = ref_forward(g, z.view(), {});
+    bias_activation_forward(g, z.view(), {}, z.view());
+    EXPECT_TRUE(within_budget(expected, z.view(), forward_budget(g, false)));
+    EXPECT_TRUE(z.guards_intact());
+    GuardedMatrix da(1000, 70, 1003, 9);  // strided, unaligned
+    da.fill_random(rng, -2.0f, 2.0f);
+    Matrix expected_dz(1000, 70);
+    if (g != Activation::Softmax) {
+      ref::activation_backward(g, z.view(), da.view(), expected_dz);
+      activation_backward(g, z.view(), da.view(), da.view());  // dz == da
+      EXPECT_TRUE(within_budget(expected_dz, da.view(), backward_budget(g), false));
+      EXPECT_TRUE(da.guards_intact());
+    }
+  }
+}
+
+// The threshold itself: outputs at least the size of the last-level cache (at least 1 MiB on any real machine).
+TEST(EltwiseStreamingThreshold, IsTheLastLevelCacheSize) {
+  const std::int64_t threshold = eltwise::streaming_threshold_bytes();
+  std::printf("[ STREAMING ] outputs of >= %lld bytes use non-temporal stores\n", static_cast<long long>(threshold));
+  EXPECT_EQ(threshold, eltwise::last_level_cache_bytes());
+  EXPECT_GE(threshold, std::int64_t{1} << 20);
+  EXPECT_FALSE(eltwise::streams_output(threshold / 4 - 1, 1));
+  EXPECT_TRUE(eltwise::streams_output(threshold / 4, 1));
+  EXPECT_FALSE(eltwise::streams_output(0, 5));
+}
+
+// One real call above the default threshold: ReLU (exact) over a contiguous array one last-level cache large plus
+// an odd tail, starting 3 floats past a 64-byte boundary, on every ISA.
+TEST_P(ActivationKernels, ReluAboveTheDefaultThresholdIsExact) {
+  const std::int64_t threshold_floats = eltwise::streaming_threshold_bytes() / 4;
+  if (threshold_floats > (std::int64_t{64} << 20)) GTEST_SKIP() << "last-level cache above 256 MiB: too large a test";
+  const std::int64_t rows = 4099, cols = threshold_floats / rows + 1;  // odd rows: a tail in every flat part
+  ASSERT_TRUE(eltwise::streams_output(rows, cols));
+  const std::uint64_t seed = derive_seed(950);
+  NNK_SEED_TRACE(seed);
+  GuardedMatrix z(rows, cols, rows, 3);
+  Rng rng(seed);
+  z.fill_random(rng, -1.0f, 1.0f);
+  GuardedMatrix a(rows, cols, rows, 3);
+  bias_activation_forward(Activation::ReLU, z.view(), {}, a.view());
+  EXPECT_TRUE(matrices_equal(ref_forward(Activation::ReLU, z.view(), {}), a.view()));
+  EXPECT_TRUE(a.guards_intact());
 }
 
 INSTANTIATE_TEST_SUITE_P(, ActivationKernels, ::testing::ValuesIn(all_isas()), isa_param_name);

@@ -190,6 +190,40 @@ TEST_P(LossKernels, BiasGradientPropagatesSpecialValues) {
   EXPECT_TRUE(matrices_equal(expected, db));
 }
 
+// The streaming path (forced on small arrays, see kernel_checks.hpp): the same cost and the same delta bits as with
+// regular stores, on every shape and output alignment of streaming_shapes(), and against the reference.
+TEST_P(LossKernels, StreamingStoresGiveTheCachedCostAndBits) {
+  std::uint64_t salt = 1200;
+  for (const StreamingShape& shape : streaming_shapes()) {
+    for (Loss loss : kLosses) {
+      const std::uint64_t seed = derive_seed(++salt);
+      NNK_SEED_TRACE(seed);
+      SCOPED_TRACE(::testing::Message() << to_string(loss) << " " << shape.rows << " x " << shape.cols << " ld +"
+                                        << shape.ld_extra << " misaligned " << shape.misalign);
+      const Matrix z = random_matrix(shape.rows, shape.cols, seed, -12.0f, 12.0f);
+      const Matrix y = loss_targets(loss, shape.rows, shape.cols, seed + 1);
+      Matrix expected(shape.rows, shape.cols);
+      const double expected_cost = ref::loss_and_delta(loss, z, y, expected);
+      const std::int64_t ld = shape.rows + shape.ld_extra;
+      GuardedMatrix cached(shape.rows, shape.cols, ld, shape.misalign);
+      GuardedMatrix streamed(shape.rows, shape.cols, ld, shape.misalign);
+      const double cached_cost = loss_and_delta(loss, z, y, cached.view());
+      double streamed_cost = 0;
+      {
+        const ScopedStreamingThreshold stream_everything(0);
+        streamed_cost = loss_and_delta(loss, z, y, streamed.view());
+      }
+      EXPECT_EQ(cached_cost, streamed_cost);
+      EXPECT_TRUE(matrices_equal(cached.view(), streamed.view()));
+      // MSE: both sums are in double, in different orders: n rounding errors of 2^-53 at most.
+      const double mse_tol = 1e-14 + static_cast<double>(shape.rows * shape.cols) * 0x1.0p-53;
+      EXPECT_TRUE(cost_near(expected_cost, streamed_cost, loss == Loss::MeanSquaredError ? mse_tol : kCostRelTol));
+      EXPECT_TRUE(delta_within(loss, expected, streamed.view(), y));
+      EXPECT_TRUE(streamed.guards_intact());
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(, LossKernels, ::testing::ValuesIn(all_isas()), isa_param_name);
 
 }  // namespace
