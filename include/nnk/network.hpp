@@ -91,6 +91,10 @@ class Network {
 
   // One training step on the mini-batch (x, y): forward, backward and update fused (docs/design.md), then steps()
   // grows by one. Returns J before the update. After the first call at a given batch size, allocates nothing.
+  // Non-finite values are not looked for (that would cost a pass per step): NaN or infinity in x, y or the
+  // parameters, or an overflow, shows as a NaN or infinite return value, and the update may already have written
+  // NaN into the parameters. Check the returned cost, or train with nnk::fit, which rejects such data before the
+  // step and restores the network when training diverges (nnk::TrainingDiverged).
   float train_step(ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer);
 
   // Inference (no dropout): out (outputs x m) = A[L-1] for the columns of x. Safe to call concurrently on a const

@@ -11,7 +11,7 @@
 
 namespace nnk::nn {
 
-// Whether every element of v is finite. One pass of integer maxima over the bit patterns, which the compiler
+// Whether every element of v is finite. One pass of integer compares over the bit patterns, which the compiler
 // vectorizes (std::isfinite in a loop does not): cheap next to a training step on the same data.
 bool all_finite(ConstMatrixView v);
 
