@@ -13,6 +13,8 @@ namespace nnk::train_cli {
 namespace {
 
 constexpr int kBarWidth = 24;
+// Thousands of tiny epochs a second would otherwise spend their time writing to the terminal.
+constexpr std::chrono::milliseconds kRedrawInterval{50};
 
 std::string format(const char* pattern, double value) {
   char text[64];
@@ -79,6 +81,9 @@ void ProgressDisplay::epoch(const EpochReport& r) {
     std::fflush(out_);
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (open_line_ && r.epoch != r.epochs && now - last_draw_ < kRedrawInterval) return;
+  last_draw_ = now;
   const int filled = static_cast<int>(kBarWidth * r.epoch / std::max<std::int64_t>(r.epochs, 1));
   const std::string bar = std::string(static_cast<std::size_t>(filled), '#') +
                           std::string(static_cast<std::size_t>(kBarWidth - filled), '.');

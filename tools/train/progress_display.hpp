@@ -3,6 +3,7 @@
 // and the estimated time left.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -35,6 +36,7 @@ class ProgressDisplay {
   TargetEncoding target_;
   double target_scale_;
   double elapsed_seconds_ = 0;
+  std::chrono::steady_clock::time_point last_draw_{};  // the bar is redrawn at most every kRedrawInterval
   std::size_t last_width_ = 0;  // of the bar line drawn last, to blank what a shorter one leaves
   bool open_line_ = false;
 };
