@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "cpu/float_env.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "nnk/cpu.hpp"
 
@@ -61,6 +62,7 @@ float* partial_sums_buffer(std::int64_t floats) {
 }  // namespace
 
 void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) {
+  const cpu::FlushDenormalsScope flush;  // also over the final row-sum reduction, which runs here
   const GemmKernelSet& ks = gemm_kernel_set(active_isa());
   EpilogueContext ctx{&epilogue, ks.select_epilogue(epilogue), ks.nr, nullptr, args.m};
   const std::int64_t column_tiles = (args.n + ctx.tile_cols - 1) / ctx.tile_cols;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "nnk/cpu.hpp"
@@ -194,6 +195,9 @@ std::int64_t part_boundary(std::int64_t index, std::int64_t parts, std::int64_t 
 }  // namespace
 
 void run_gemm(const GemmArgs& g, const TileEpilogue* epilogue) {
+  // Denormals flushed on the calling thread too (parallel_for's chunks flush on theirs): a GEMM gives the same bits
+  // whether it runs inline or split across threads.
+  const cpu::FlushDenormalsScope flush;
   const GemmKernelSet& ks = gemm_kernel_set(active_isa());
   if (g.k == 0 || g.alpha == 0.0f) {
     scale_only(ks, g, epilogue);

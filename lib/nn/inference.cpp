@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cpu/float_env.hpp"
 #include "nn/gemm_views.hpp"
 #include "nn/kernels_used.hpp"
 #include "nn/network_checks.hpp"
@@ -17,6 +18,7 @@ constexpr std::int64_t kBlockColumns = 1024;
 }  // namespace
 
 void infer(const Network::State& state, ConstMatrixView x, MatrixView out, InferenceOutput what) {
+  const cpu::FlushDenormalsScope flush;  // as in training: the same flushing for every kernel of the pass
   const std::size_t output = state.num_layers() - 1;
   std::int64_t widest_hidden = 0;
   for (std::size_t l = 0; l < output; ++l) widest_hidden = std::max(widest_hidden, state.units(l));

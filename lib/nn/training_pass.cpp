@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cpu/float_env.hpp"
 #include "nn/dropout.hpp"
 #include "nn/gemm_views.hpp"
 #include "nn/kernels_used.hpp"
@@ -105,6 +106,8 @@ void reserve_workspace(Network::State& state, std::int64_t columns, bool with_io
 }
 
 void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, bool with_output) {
+  // One scope for the whole pass: the kernels' own scopes then find the flags set and write nothing.
+  const cpu::FlushDenormalsScope flush;
   Workspace& ws = state.workspace;
   const std::int64_t m = x.cols();
   const std::size_t output = state.num_layers() - 1;
@@ -134,6 +137,7 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
 
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer* optimizer) {
+  const cpu::FlushDenormalsScope flush;
   Workspace& ws = state.workspace;
   const std::int64_t m = y.cols();
   const std::size_t output = state.num_layers() - 1;
