@@ -34,33 +34,13 @@ inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
 inline constexpr float kModerateSpread = 75.0f;
 
 // e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
-// without its range checks, which cannot trigger there (the same bits).
+// without its range checks, which cannot trigger there, and with the scaling by 2^k in one operation where the ISA
+// has one (the same bits: 2^k e^r is normal here).
 template <class B>
 inline B exponential_of_moderate_sum(B hi, B lo) {
   B r;
   const B k = reduce_by_ln2(hi, r);
-  return scale_by_power_of_two(exp_minus_one_reduced(r + lo) + B(1.0f), k);
-}
-
-// y - x rounded once, as a subtraction rounds, issued as an FMA (x * -1 + y) where the ISA has one: on Zen 4
-// additions and FMAs have two pipes each, and the exact float pairs below are mostly additions, which would
-// otherwise leave the FMA pipes idle while the addition pipes bound the loop.
-template <class B>
-inline B minus_on_fma_pipe(B y, B x) {
-  if constexpr (OpsOf<B>::kHasFma) {
-    return mul_add(x, B(-1.0f), y);
-  } else {
-    return y - x;
-  }
-}
-
-// two_sum_error(a, b, s) with two of its four subtractions on the FMA pipes (the same value: each step is exact or
-// rounds the same way).
-template <class B>
-inline B two_sum_error_balanced(B a, B b, B s) {
-  const B b_part = minus_on_fma_pipe(s, a);
-  const B a_part = s - b_part;
-  return minus_on_fma_pipe(a, a_part) + (b - b_part);
+  return OpsOf<B>::times_power_of_two(exp_minus_one_reduced(r + lo) + B(1.0f), k);
 }
 
 // The largest and smallest lane of v (NaN lanes may or may not be seen: callers get NaN from the sums anyway).
@@ -117,7 +97,7 @@ struct BiasedColumn {
     if constexpr (kBias) {
       const Floats b = lanes.load(bias + i);
       const Floats hi = zi + b;
-      lo = two_sum_error_balanced(zi, b, hi);
+      lo = two_sum_error(zi, b, hi);
       return hi;
     } else {
       lo = Floats(0.0f);
@@ -162,7 +142,7 @@ void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float m, float* a,
     Floats v_lo;
     const Floats v_hi = v.value(i, lanes, v_lo);
     const Floats d_hi = v_hi - max;
-    const Floats p = exponential_of_moderate_sum(d_hi, two_sum_error_balanced(v_hi, minus_max, d_hi) + v_lo);
+    const Floats p = exponential_of_moderate_sum(d_hi, two_sum_error(v_hi, minus_max, d_hi) + v_lo);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     sum.add(lanes.keep(p));
   });
