@@ -1,5 +1,7 @@
 #include "ceilings.hpp"
 
+#include <algorithm>
+
 #include "fma_peak.hpp"
 
 namespace nnk_profile {
@@ -14,14 +16,16 @@ double Ceilings::seconds_since_start() const {
 double Ceilings::fma_peak(int threads) {
   const auto found = latest_peak_.find(threads);
   if (found != latest_peak_.end() && seconds_since_start() - found->second.at_seconds <= peak_max_age_)
-    return found->second.rate;
+    return best_peak_[threads];
   nnk_bench::PeakTable table;
   table.measure(isa_, threads);
   const CeilingSample sample{
       .threads = threads, .rate = table.flops_per_second(isa_, threads), .at_seconds = seconds_since_start()};
   latest_peak_[threads] = sample;
   peak_samples_.push_back(sample);
-  return sample.rate;
+  double& best = best_peak_[threads];
+  best = std::max(best, sample.rate);
+  return best;
 }
 
 double Ceilings::triad(std::int64_t elements, int threads) {

@@ -25,7 +25,10 @@ class Ceilings {
   // peak_max_age: a peak older than this (seconds) is measured again before it is used; a shared host drifts.
   Ceilings(nnk::Isa isa, double peak_max_age);
 
-  // FLOP/s of nnk::run_fma_peak_loop on `threads` threads at the ISA given above (best of 5 runs of ~50 ms).
+  // FLOP/s of nnk::run_fma_peak_loop on `threads` threads at the ISA given above: the best of 5 runs of ~50 ms,
+  // measured again when the last measurement is older than peak_max_age, and the highest of this run's measurements
+  // for `threads` is returned. Other load on a shared host only ever lowers a measurement, so the highest is the
+  // closest to the ceiling; re-measuring catches a ceiling that rises during the run (clocks, a quieter host).
   double fma_peak(int threads);
 
   // B/s of the triad a = b + s * c on arrays of `elements` floats on `threads` threads, measured now (median of 3).
@@ -41,6 +44,7 @@ class Ceilings {
   double peak_max_age_;
   std::chrono::steady_clock::time_point start_;
   std::map<int, CeilingSample> latest_peak_;
+  std::map<int, double> best_peak_;
   std::vector<CeilingSample> peak_samples_;
   std::vector<CeilingSample> triad_samples_;
   nnk_bench::TriadRates triads_;

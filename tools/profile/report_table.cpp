@@ -37,10 +37,12 @@ void print_progress(std::ostream& out, const Row& row) {
 
 void print_table(std::ostream& out, const std::vector<Row>& rows, const Ceilings& ceilings) {
   out << "nnk-profile: ISA " << nnk::to_string(nnk::active_isa()) << ", nnk::num_threads() " << nnk::num_threads();
-  // The first peak measured per thread count (later ones, if any, are in --json).
+  // The best peak measured per thread count: the ceiling of the GFLOP/s rows (every measurement is in --json).
   std::map<int, double> peaks;
-  for (const CeilingSample& s : ceilings.peak_samples()) peaks.emplace(s.threads, s.rate);
-  for (const auto& [threads, rate] : peaks) out << format(", FMA peak %.1f GFLOP/s", rate * 1e-9) << " on " << threads;
+  for (const CeilingSample& s : ceilings.peak_samples()) peaks[s.threads] = std::max(peaks[s.threads], s.rate);
+  out << "\nFMA peak:";
+  for (const auto& [threads, rate] : peaks)
+    out << format(" %.1f GFLOP/s", rate * 1e-9) << " on " << threads << (threads == 1 ? " thread" : " threads") << ";";
   out << "\n\n";
 
   const std::vector<std::string> header{"kernel",    "shape", "threads", "rate", "unit",

@@ -41,6 +41,7 @@ std::vector<NetworkCase> cases() {
 }
 
 constexpr const char* kKernel = "train_step[sgd]";
+constexpr std::int64_t kMinReferenceBatch = 16;
 
 std::vector<std::string> names(bool) { return {kKernel}; }
 
@@ -89,10 +90,12 @@ void run_section(ProfileRun& run) {
     nnk::Matrix x(c.spec.inputs, c.batch), y(outputs, c.batch);
     fill_batch(x, y);
 
-    // The reference on fewer examples when the step is large; its rate per FLOP does not depend on m.
+    // The reference on fewer examples when the step is large. Not fewer than kMinReferenceBatch: m is the inner
+    // dimension of the dW GEMM, and with very few examples the reference's cost per FLOP grows.
     const double per_example = flops_per_example(c.spec);
-    const std::int64_t small =
-        std::clamp<std::int64_t>(static_cast<std::int64_t>(run.reference_flops_per_call() / per_example), 1, c.batch);
+    const std::int64_t small = std::min<std::int64_t>(
+        c.batch, std::max<std::int64_t>(kMinReferenceBatch,
+                                        static_cast<std::int64_t>(run.reference_flops_per_call() / per_example)));
     const nnk::Network initial(c.spec);
     ReferenceTrainStep reference(initial, small);
     const nnk::Matrix x_small = nnk::Matrix::from(x.col_block(0, small));
