@@ -184,7 +184,7 @@ TEST(BadInputs, FitDivergesWithALearningRateFarTooLarge) {
   expect_rows_rejected({{"nnk::fit", "Sgd learning_rate = 10 on linear regression (diverges)",
                          [&] { fit(net, x, y, Sgd{.learning_rate = 10.0f}, {.epochs = 100, .batch_size = 16}); },
                          {"nnk::fit: training diverged in epoch ", ", batch 1 of 1: the cost is inf",
-                          "the network was restored to "}}});
+                          "the network was restored to its state after epoch "}}});
 }
 
 }  // namespace
