@@ -7,6 +7,12 @@
 //                   >= 10 on L1-resident data)
 //   triad_frac      GB/s over the triad's on arrays of the same size and the same thread count, measured right
 //                   before the benchmark (target on 64 MiB: >= 0.8); bytes = 4 x elements x arrays read and written
+//                   (softmax: z read once, a written once; the bias column is negligible)
+// Both sides count the bytes a kernel asks for, as STREAM does, not the traffic it causes: the triad's store to a
+// line not in cache first reads it (read for ownership), so it moves 16 bytes per element for the 12 it counts.
+// Kernels that write their output in place (SGD, Adam) or, at 64 MiB, with non-temporal stores (activations,
+// derivatives, deltas: outputs at least the size of the last-level cache) have no such extra read, so a
+// memory-bound one can read above 1 (up to 4/3 for one input and one output).
 // The machine's state drifts during a run (clock, transparent huge pages), so the triad is measured next to each
 // kernel rather than once at startup.
 // Names: eltwise/<kernel>/<isa>/<size>/threads:T, eltwise_ref/<kernel>/<size>, triad/<size>/threads:T.

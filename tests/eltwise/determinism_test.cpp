@@ -1,10 +1,13 @@
 // The reductions (costs, bias gradient) and every output give the same bits for any thread count: work is split
-// into chunks fixed by the shape alone and the partial results are added in chunk order.
+// into chunks fixed by the shape alone and the partial results are added in chunk order. Losses and activations
+// also with streaming stores (forced: kernel_checks.hpp), which change how outputs are stored, never the arithmetic.
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "eltwise/kernel_checks.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/kernels.hpp"
 #include "support/isa.hpp"
@@ -21,11 +24,14 @@ TEST_P(Determinism, LossAndDeltaAreBitwiseIdenticalForAnyThreadCount) {
   const std::uint64_t seed = derive_seed(3000);
   NNK_SEED_TRACE(seed);
   // 10 x 40000: flat chunks for BCE and MSE, many column chunks for CCE; 700 x 400: long columns.
-  for (auto [rows, cols] : {std::pair<std::int64_t, std::int64_t>{10, 40000}, {700, 400}}) {
+  for (auto [rows, cols, streaming] : {std::tuple<std::int64_t, std::int64_t, bool>{10, 40000, false},
+                                      {700, 400, false}, {10, 40000, true}, {700, 400, true}}) {
+    const ScopedStreamingThreshold stores(streaming ? 0 : -1);  // -1: the default (these outputs stay cached)
     const Matrix z = random_matrix(rows, cols, seed, -8, 8);
     const Matrix y = random_matrix(rows, cols, seed + 1, 0, 1);
     for (Loss loss : {Loss::BinaryCrossEntropy, Loss::CategoricalCrossEntropy, Loss::MeanSquaredError}) {
-      SCOPED_TRACE(::testing::Message() << to_string(loss) << " " << rows << " x " << cols);
+      SCOPED_TRACE(::testing::Message() << to_string(loss) << " " << rows << " x " << cols << " streaming "
+                                        << streaming);
       Matrix first_delta(rows, cols);
       double first_cost = 0;
       for (int threads : kThreadCounts) {
@@ -70,6 +76,7 @@ TEST_P(Determinism, ElementwiseKernelsAreBitwiseIdenticalForAnyThreadCount) {
   const Matrix bias = random_matrix(300, 1, seed + 1);
   std::vector<Matrix> results;
   for (int threads : kThreadCounts) {
+    const ScopedStreamingThreshold stores(threads % 2 == 0 ? 0 : -1);  // 2 and 4 threads stream, 1 and 3 do not
     const ScopedNumThreads use(threads);
     Matrix a(300, 1000), softmax(300, 1000), w = z, m1(300, 1000), m2(300, 1000);
     bias_activation_forward(Activation::Tanh, z, bias, a);
