@@ -39,7 +39,8 @@ constexpr const char* kFunction = "nnk::fit";
 // fit trains, so a learning rate of 0 (which train_step accepts: a step that only advances steps()) is an error.
 void check_learning_rate(const Optimizer& optimizer) {
   const float rate = std::visit([](const auto& o) { return o.learning_rate; }, optimizer);
-  if (!(rate > 0.0f)) detail::fail(kFunction, ": optimizer.learning_rate must be > 0 to train, got ", rate);
+  if (!(std::isfinite(rate) && rate > 0.0f))
+    detail::fail(kFunction, ": optimizer.learning_rate must be finite and > 0, got ", rate);
 }
 
 void check_options(const FitOptions& options) {
@@ -83,8 +84,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   const Network::State& state = NetworkAccess::state(net);
   nn::check_input(kFunction, state, x);
   nn::check_targets(kFunction, state, y, x.cols());
-  nn::check_optimizer(kFunction, optimizer);
   check_learning_rate(optimizer);
+  nn::check_optimizer(kFunction, optimizer);
   check_options(options);
   if (const auto p = nn::first_non_finite_parameter(state))
     detail::fail(kFunction, ": net holds a non-finite parameter before training: ", describe(*p));
