@@ -1,6 +1,7 @@
 // Every mistake gives one line on stderr, "nnk-train: <what and where>", and exit status 2 (command line) or 1
 // (files and data), with nothing half-written.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <regex>
@@ -27,7 +28,8 @@ struct ErrorCase {
 class ProgramErrors : public ::testing::TestWithParam<ErrorCase> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = (fs::path(NNK_TRAIN_TEST_TMP) / "ProgramErrors").string();
+    // One directory per process: ctest -j runs each case as its own process, in parallel.
+    dir_ = (fs::path(NNK_TRAIN_TEST_TMP) / ("ProgramErrors-" + std::to_string(::getpid()))).string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     const RunResult r = run_nnk_train({"--dataset", "iris", "--epochs", "1", "--progress", "none", "--save",
@@ -47,6 +49,7 @@ class ProgramErrors : public ::testing::TestWithParam<ErrorCase> {
     write_text(dir_ + "/new_label.csv",
                "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,7\n");
   }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
   static std::string dir_;
 };
 
@@ -108,7 +111,7 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(cannot write --log file '/nonexistent-nnk-dir/log\.jsonl')"},
         ErrorCase{"log_is_a_directory", {"--dataset", "iris", "--log", "{dir}"}, 1, R"(cannot write --log file)"},
         ErrorCase{"data_dir_without_the_set", {"--dataset", "iris", "--data-dir", "{dir}"}, 1,
-                  R"(bundled data set 'iris' not found \(looked for .*ProgramErrors/iris\.csv\))"},
+                  R"(bundled data set 'iris' not found \(looked for .*ProgramErrors-[0-9]+/iris\.csv\))"},
         ErrorCase{"unwritable_output", {"predict", "--model", "{dir}/m.nnk", "--data", kData + "/iris.csv", "--output",
                                         "/nonexistent-nnk-dir/p.csv"}, 1, R"(cannot write --output)"}),
     [](const ::testing::TestParamInfo<ErrorCase>& param_info) { return param_info.param.name; });

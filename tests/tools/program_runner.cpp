@@ -37,14 +37,16 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return std::regex_search(text, match, std::regex(pattern)) ? match[1].str() : std::string();
 }
 
-RunResult run_nnk_train(const std::vector<std::string>& args) {
+RunResult run_nnk_train(const std::vector<std::string>& args) { return run_program(NNK_TRAIN_EXE, args); }
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
   static int counter = 0;
   const fs::path capture = fs::path(NNK_TRAIN_TEST_TMP) / ("capture-" + std::to_string(::getpid()) + "-" +
                                                            std::to_string(counter++));
   fs::create_directories(capture.parent_path());
   const std::string out_path = capture.string() + ".out", err_path = capture.string() + ".err";
 
-  std::vector<std::string> argv_strings = {NNK_TRAIN_EXE};
+  std::vector<std::string> argv_strings = {program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());

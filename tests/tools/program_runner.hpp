@@ -15,6 +15,8 @@ struct RunResult {
 
 // Runs NNK_TRAIN_EXE with args (each passed as one argument, no shell interpretation of its content).
 RunResult run_nnk_train(const std::vector<std::string>& args);
+// The same for any program.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args);
 
 // An empty directory for the current test: <build>/tests/tools/tmp/<suite>.<test>.
 std::string fresh_test_directory();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -180,6 +181,24 @@ TEST(TrainProgram, ThreadCountDoesNotChangeTheModel) {
   }
   EXPECT_EQ(outputs[0], outputs[1]);
   EXPECT_EQ(read_text(dir + "/t1.nnk"), read_text(dir + "/t2.nnk"));
+}
+
+// Installed, nnk-train finds the data next to itself (<prefix>/<datadir>/nnk/data) before the source tree: a
+// copy of the program in a fake prefix with a smaller iris.csv there reads that file.
+TEST(TrainProgram, InstalledProgramFindsItsData) {
+  namespace fs = std::filesystem;
+  const fs::path prefix = fresh_test_directory();
+  const fs::path bin = prefix / NNK_TRAIN_INSTALL_BINDIR, data = prefix / NNK_TRAIN_INSTALL_DATADIR / "nnk" / "data";
+  fs::create_directories(bin);
+  fs::create_directories(data);
+  fs::copy_file(NNK_TRAIN_EXE, bin / "nnk-train");
+  const std::vector<std::string> lines = lines_of(read_text(kData + "/iris.csv"));
+  std::string small = lines[0] + "\n";
+  for (std::size_t i = 1; i < lines.size(); i += 3) small += lines[i] + "\n";  // 50 rows, every class
+  write_text((data / "iris.csv").string(), small);
+  const RunResult r = run_program((bin / "nnk-train").string(), {"--dataset", "iris", "--epochs", "1", "--progress", "none"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find((data / "iris.csv").lexically_normal().string() + ": 50 examples"), std::string::npos) << r.out;
 }
 
 TEST(TrainProgram, HelpAndVersion) {
