@@ -18,6 +18,7 @@
 #include "nnk/error.hpp"
 #include "nnk/network.hpp"
 #include "nnk/train.hpp"
+#include "option_values.hpp"
 #include "output_files.hpp"
 #include "progress_display.hpp"
 #include "task_inference.hpp"
@@ -81,7 +82,7 @@ std::string describe_network(const NetworkSpec& spec, const TrainSettings& s) {
   char details[256];
   std::snprintf(details, sizeof details, "; %s lr %g%s, l1 %g, l2 %g, dropout %g; %lld epochs, batch %lld, seed %llu",
                 s.optimizer == OptimizerKind::Adam ? "adam" : "sgd", s.learning_rate,
-                s.optimizer == OptimizerKind::Sgd && s.momentum > 0 ? (" momentum " + std::to_string(s.momentum)).c_str() : "",
+                s.optimizer == OptimizerKind::Sgd && s.momentum > 0 ? (" momentum " + number_text(s.momentum)).c_str() : "",
                 s.l1, s.l2, s.dropout, static_cast<long long>(s.epochs), static_cast<long long>(s.batch_size),
                 static_cast<unsigned long long>(s.seed));
   return text + details;
