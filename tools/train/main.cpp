@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -12,6 +13,17 @@
 #include "command_line.hpp"
 #include "model_commands.hpp"
 #include "train_command.hpp"
+
+namespace {
+
+// The CSV loader's messages already say file:line:column; its function name is noise on a command line.
+std::string without_loader_prefix(std::string message) {
+  constexpr std::string_view prefix = "nnk::load_csv: ";
+  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  return message;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace nnk::train_cli;
@@ -34,7 +46,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "nnk-train: %s\n", e.what());
+    std::fprintf(stderr, "nnk-train: %s\n", without_loader_prefix(e.what()).c_str());
     return 1;
   }
 }
