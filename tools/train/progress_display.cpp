@@ -76,8 +76,9 @@ void ProgressDisplay::epoch(const EpochReport& r) {
                 static_cast<long long>(r.epochs));
 
   if (mode_ == ProgressMode::Lines) {
-    std::fprintf(out_, "%s  %s  %s ex/s  %s  left %s\n", head, figures(r).c_str(), rate(per_second).c_str(),
-                 duration(r.seconds).c_str(), duration(left).c_str());
+    const std::string timing = r.epoch == r.epochs ? "total " + duration(elapsed_seconds_) : "left " + duration(left);
+    std::fprintf(out_, "%s  %s  %s ex/s  %s  %s\n", head, figures(r).c_str(), rate(per_second).c_str(),
+                 duration(r.seconds).c_str(), timing.c_str());
     std::fflush(out_);
     return;
   }
