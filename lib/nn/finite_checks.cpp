@@ -14,7 +14,8 @@ constexpr std::int32_t kInfinityBits = 0x7F800000;
 
 bool any_non_finite(const float* x, std::int64_t n) {
   std::int32_t found = 0;
-  for (std::int64_t i = 0; i < n; ++i) found |= static_cast<std::int32_t>((std::bit_cast<std::int32_t>(x[i]) & kMagnitudeMask) >= kInfinityBits);
+  for (std::int64_t i = 0; i < n; ++i)
+    found |= static_cast<std::int32_t>((std::bit_cast<std::int32_t>(x[i]) & kMagnitudeMask) >= kInfinityBits);
   return found != 0;
 }
 

@@ -137,47 +137,53 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
       epoch_indices = training;
     }
 
-    nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
-    for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
-      const std::int64_t n = std::min(batch, train_count - first);
-      gather_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
-      gather_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
-      for (const bool targets : {false, true}) {
-        const ConstMatrixView data = (targets ? batch_y : batch_x).col_block(0, n);
-        if (nn::all_finite(data)) continue;
-        const nn::NonFiniteElement e = *nn::first_non_finite(data);
-        snapshot.restore(mutable_state);
-        detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
-                     " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
-                     ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
-                     restored_state(epoch));
+    // The epoch's steps. Whatever stops them (bad data, divergence, a failed allocation) puts the network back to
+    // the snapshot before the exception leaves fit.
+    Metrics train;
+    try {
+      nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
+      for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
+        const std::int64_t n = std::min(batch, train_count - first);
+        gather_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
+        gather_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
+        for (const bool targets : {false, true}) {
+          const ConstMatrixView data = (targets ? batch_y : batch_x).col_block(0, n);
+          if (nn::all_finite(data)) continue;
+          const nn::NonFiniteElement e = *nn::first_non_finite(data);
+          detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
+                       " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
+                       ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
+                       restored_state(epoch));
+        }
+        const float cost = net.train_step(batch_x.col_block(0, n), batch_y.col_block(0, n), optimizer);
+        if (!std::isfinite(cost)) {
+          std::ostringstream message;
+          message << kFunction << ": training diverged in epoch " << epoch << ", batch " << b << " of " << batches
+                  << ": the cost is " << cost << " (is the learning rate too large?); the network was restored to "
+                  << restored_state(epoch);
+          throw TrainingDiverged(message.str(), epoch, b);
+        }
+        // The step's own logits (before its update): training metrics without a second forward pass.
+        train_metrics.add(state.workspace.logits.col_block(0, n), batch_y.col_block(0, n), cost);
       }
-      const float cost = net.train_step(batch_x.col_block(0, n), batch_y.col_block(0, n), optimizer);
-      if (!std::isfinite(cost)) {
-        snapshot.restore(mutable_state);
+      if (const auto p = nn::first_non_finite_parameter(state)) {
+        const std::string where = describe(*p);
         std::ostringstream message;
-        message << kFunction << ": training diverged in epoch " << epoch << ", batch " << b << " of " << batches
-                << ": the cost is " << cost << " (is the learning rate too large?); the network was restored to "
-                << restored_state(epoch);
-        throw TrainingDiverged(message.str(), epoch, b);
+        message << kFunction << ": training diverged in epoch " << epoch << ", batch " << batches << " of " << batches
+                << " or earlier: after the epoch's last step " << where << " (is the learning rate too large?); the "
+                << "network was restored to " << restored_state(epoch);
+        throw TrainingDiverged(message.str(), epoch, batches);
       }
-      // The step's own logits (before its update): training metrics without a second forward pass.
-      train_metrics.add(state.workspace.logits.col_block(0, n), batch_y.col_block(0, n), cost);
-    }
-    if (const auto p = nn::first_non_finite_parameter(state)) {
-      const std::string where = describe(*p);
+      train = train_metrics.result();
+    } catch (...) {
       snapshot.restore(mutable_state);
-      std::ostringstream message;
-      message << kFunction << ": training diverged in epoch " << epoch << ", batch " << batches << " of " << batches
-              << " or earlier: after the epoch's last step " << where << " (is the learning rate too large?); the "
-              << "network was restored to " << restored_state(epoch);
-      throw TrainingDiverged(message.str(), epoch, batches);
+      throw;
     }
 
     EpochReport report;
     report.epoch = epoch;
     report.epochs = options.epochs;
-    report.train = train_metrics.result();
+    report.train = train;
     if (validation_count > 0) report.validation = evaluate(net, validation_x, validation_y);
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     reports.push_back(report);

@@ -111,7 +111,8 @@ TEST(FitDivergence, AnUpdateThatOverflowsTheWeightsIsCaughtAfterTheEpoch) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->epoch(), 1);
   EXPECT_EQ(error->batch(), 1);
-  EXPECT_NE(std::string(error->what()).find("epoch 1, batch 1 of 1 or earlier: after the epoch's last step layer 0 weights (0, 0) = "),
+  EXPECT_NE(std::string(error->what())
+                .find("epoch 1, batch 1 of 1 or earlier: after the epoch's last step layer 0 weights (0, 0) = "),
             std::string::npos)
       << error->what();
   EXPECT_TRUE(after_epoch.empty());
@@ -167,7 +168,8 @@ TEST_P(FitRejectsNonFiniteData, NamingTheExampleEpochAndBatchBeforeAnyStepUsesIt
 }
 
 std::string bad_value_name(const ::testing::TestParamInfo<BadValue>& info) {
-  return std::string(info.param.matrix) + "_" + (std::isnan(info.param.value) ? "nan" : info.param.value > 0 ? "inf" : "minus_inf");
+  const float v = info.param.value;
+  return std::string(info.param.matrix) + "_" + (std::isnan(v) ? "nan" : v > 0 ? "inf" : "minus_inf");
 }
 
 INSTANTIATE_TEST_SUITE_P(Values, FitRejectsNonFiniteData,
@@ -202,8 +204,9 @@ TEST(FitNonFiniteData, ANetworkWithANaNParameterIsRejected) {
   Network net(make_spec(3, {4}, Activation::Tanh, 1, Loss::MeanSquaredError, 1));
   net.bias(0)(2, 0) = kNaN;
   const Matrix x = random_matrix(3, 10, 1), y = random_matrix(1, 10, 2);
-  EXPECT_TRUE(throws_error_containing([&] { fit(net, x, y, Sgd{}, {}); },
-                                      {"nnk::fit: net holds a non-finite parameter before training: layer 0 bias (2, 0) = nan"}));
+  EXPECT_TRUE(throws_error_containing(
+      [&] { fit(net, x, y, Sgd{}, {}); },
+      {"nnk::fit: net holds a non-finite parameter before training: layer 0 bias (2, 0) = nan"}));
 }
 
 TEST(FitNonFiniteData, ACallbackThatWritesNaNIsCaughtBeforeTheNextEpoch) {

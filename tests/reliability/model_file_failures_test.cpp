@@ -41,7 +41,8 @@ void write_bytes(const fs::path& path, const Bytes& bytes) {
 }
 
 void put_le(Bytes& bytes, std::size_t offset, std::uint64_t value, int width) {
-  for (int i = 0; i < width; ++i) bytes[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
+  for (int i = 0; i < width; ++i)
+    bytes[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
 // FNV-1a 64, written here from its definition (an independent check of the library's checksum).
@@ -203,11 +204,13 @@ TEST_F(ModelFileFailures, SaveToAFullDiskKeepsTheOldFile) {
   ::close(pipe_fds[1]);
   std::string message;
   char buffer[512];
-  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
+    message.append(buffer, static_cast<std::size_t>(n));
   ::close(pipe_fds[0]);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's save did not throw nnk::Error: " << message;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the child's save did not throw nnk::Error: " << message;
   const std::string expected = "nnk::Network::save: cannot write '" + good_path().string() + "': writing '";
   EXPECT_NE(message.find(expected), std::string::npos) << message;
   EXPECT_NE(message.find("File too large"), std::string::npos) << message;
