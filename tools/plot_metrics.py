@@ -57,18 +57,23 @@ def require(condition, where, message):
         raise InputError(f"{where}: {message}")
 
 
+def is_metric(value):
+    """nnk-train writes a non-finite metric as null: a gap in the curve, not an error."""
+    return value is None or is_number(value)
+
+
 def check_metrics(metrics, where):
     """One metrics object of a training log: loss, and accuracy or mse and r2."""
     require(isinstance(metrics, dict), where, f"expected an object, got {type(metrics).__name__}")
-    require(is_number(metrics.get("loss")), where, "expected a number 'loss'")
+    require("loss" in metrics and is_metric(metrics["loss"]), where, "expected a number (or null) 'loss'")
     has_accuracy = "accuracy" in metrics
     has_regression = "mse" in metrics or "r2" in metrics
     require(has_accuracy or has_regression, where, "expected 'accuracy', or 'mse' and 'r2'")
     if has_accuracy:
-        require(is_number(metrics["accuracy"]), where, "'accuracy' must be a number")
+        require(is_metric(metrics["accuracy"]), where, "'accuracy' must be a number or null")
     else:
-        require(is_number(metrics.get("mse")) and is_number(metrics.get("r2")), where,
-                "expected numbers 'mse' and 'r2'")
+        require("mse" in metrics and "r2" in metrics and is_metric(metrics["mse"]) and is_metric(metrics["r2"]),
+                where, "expected numbers (or null) 'mse' and 'r2'")
 
 
 def load_training_log(path):
@@ -268,11 +273,12 @@ def plot_training(args):
         if not points:
             continue
         x = [p[0] for p in points]
-        ax_loss.plot(x, [p[1]["loss"] for p in points], style, label=split)
-        ax_metric.plot(x, [p[1].get(metric, float("nan")) for p in points], style, label=split)
+        value = lambda metrics, key: float("nan") if metrics.get(key) is None else metrics[key]  # noqa: E731
+        ax_loss.plot(x, [value(p[1], "loss") for p in points], style, label=split)
+        ax_metric.plot(x, [value(p[1], metric) for p in points], style, label=split)
     ax_loss.set(xlabel="epoch", ylabel="loss (cost J)", title="loss")
     ax_metric.set(xlabel="epoch", ylabel=metric_label, title=metric_label)
-    if all(e["train"]["loss"] > 0 for e in epochs):
+    if all(e["train"]["loss"] is None or e["train"]["loss"] > 0 for e in epochs):
         ax_loss.set_yscale("log")
     for ax in (ax_loss, ax_metric):
         ax.grid(True, alpha=0.3)

@@ -4,6 +4,8 @@
 //   nnk-profile [--quick] [--threads 1,2] [--filter REGEX] [--min-time S] [--repetitions N] [--json] [--list]
 //
 // Exit status: 0, 1 when a measurement fails (e.g. a peer's product is wrong), 2 for bad flags.
+#include <sched.h>
+
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -48,6 +50,14 @@ int run(int argc, char** argv) {
               << (options.quick ? " --quick" : "") << ")\n";
     return 2;
   }
+
+  // More threads than CPUs share cores: every figure of that thread count drops, and says nothing about nnk.
+  cpu_set_t cpus;
+  const int available = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+  for (int threads : options.threads)
+    if (threads > available)
+      std::cerr << "nnk-profile: warning: " << threads << " threads on " << available
+                << " CPUs: cores will be shared\n";
 
   Ceilings ceilings(nnk::active_isa(), options.quick ? std::numeric_limits<double>::infinity() : kPeakMaxAge);
   std::vector<Row> rows;

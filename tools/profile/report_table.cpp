@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -37,13 +38,33 @@ void print_progress(std::ostream& out, const Row& row) {
 
 void print_table(std::ostream& out, const std::vector<Row>& rows, const Ceilings& ceilings) {
   out << "nnk-profile: ISA " << nnk::to_string(nnk::active_isa()) << ", nnk::num_threads() " << nnk::num_threads();
+  out << "\n";
   // The best peak measured per thread count: the ceiling of the GFLOP/s rows (every measurement is in --json).
   std::map<int, double> peaks;
   for (const CeilingSample& s : ceilings.peak_samples()) peaks[s.threads] = std::max(peaks[s.threads], s.rate);
-  out << "\nFMA peak:";
-  for (const auto& [threads, rate] : peaks)
-    out << format(" %.1f GFLOP/s", rate * 1e-9) << " on " << threads << (threads == 1 ? " thread" : " threads") << ";";
-  out << "\n\n";
+  if (!peaks.empty()) {
+    out << "FMA peak (best of this run):";
+    for (const auto& [threads, rate] : peaks) out << format(" %.1f GFLOP/s", rate * 1e-9) << " on " << threads << ";";
+    out << "\n";
+  }
+  // The memory roof: the median triad on the largest arrays measured, per thread count.
+  std::int64_t largest = 0;
+  for (const CeilingSample& s : ceilings.triad_samples()) largest = std::max(largest, s.elements);
+  std::map<int, std::vector<double>> triads;
+  for (const CeilingSample& s : ceilings.triad_samples())
+    if (s.elements == largest) triads[s.threads].push_back(s.rate);
+  if (!triads.empty()) {
+    const double bytes = 4.0 * static_cast<double>(largest);
+    out << "triad on "
+        << (bytes >= (1 << 20) ? format("%.0f MiB", bytes / (1 << 20)) : format("%.0f KiB", bytes / 1024))
+        << " arrays (median of this run):";
+    for (auto& [threads, rates] : triads) {
+      std::sort(rates.begin(), rates.end());
+      out << format(" %.1f GB/s", rates[rates.size() / 2] * 1e-9) << " on " << threads << ";";
+    }
+    out << "\n";
+  }
+  out << "\n";
 
   const std::vector<std::string> header{"kernel",    "shape", "threads", "rate", "unit",
                                         "% ceiling", "x ref", "x nnk",   "note"};
