@@ -13,8 +13,12 @@
 // Kernels that write their output in place (SGD, Adam) or, at 64 MiB, with non-temporal stores (activations,
 // derivatives, deltas: outputs at least the size of the last-level cache) have no such extra read, so a
 // memory-bound one can read above 1 (up to 4/3 for one input and one output).
-// The machine's state drifts during a run (clock, transparent huge pages), so the triad is measured next to each
-// kernel rather than once at startup.
+// The machine's state drifts during a run (clock, transparent huge pages, neighbours on a shared host), so the triad
+// is measured next to each kernel rather than once at startup: on L1-resident data right before the kernel; on
+// arrays beyond the caches alternately with it, one triad after every kernel call in the same timed loop, and the
+// ratio is taken over the loop's summed times (the reported time is the kernel's alone). On a busy host the
+// alternation keeps both sides of the ratio under the same load; the triad's arrays would evict an L1-resident
+// kernel's data, hence the two methods.
 // Names: eltwise/<kernel>/<isa>/<size>/threads:T, eltwise_ref/<kernel>/<size>, triad/<size>/threads:T.
 #include <benchmark/benchmark.h>
 
@@ -116,23 +120,70 @@ double timed_loop(benchmark::State& state, Call&& call) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Problems larger than this many elements per operand are beyond the caches: their triad runs alternately with the
+// kernel (4 MiB per operand: well past L2, and the triad's own three arrays add 12 MiB more).
+constexpr std::int64_t kAlternateTriadFrom = std::int64_t{1} << 20;
+
+// A triad kept alive per (elements, threads) for the alternating measurements, on long-lived pages like the kernels'.
+Triad& alternating_triad(std::int64_t elements, int threads) {
+  static std::map<std::pair<std::int64_t, int>, std::unique_ptr<Triad>> all;
+  std::unique_ptr<Triad>& triad = all[{elements, threads}];
+  if (!triad) {
+    triad = std::make_unique<Triad>(elements, threads);
+    triad->run();  // faults the pages in
+  }
+  return *triad;
+}
+
+// The benchmark loop with one triad after every kernel call: each iteration's time is the kernel's (manual time);
+// returns the triad's bytes per second over the whole loop and sets kernel_seconds to the kernel's total.
+double alternating_loop(benchmark::State& state, const std::function<void()>& call, Triad& triad,
+                        double& kernel_seconds) {
+  call();  // not timed: starts nnk's thread arena, warms the pages
+  triad.run();
+  kernel_seconds = 0;
+  double triad_seconds = 0;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    call();
+    benchmark::ClobberMemory();
+    const auto middle = Clock::now();
+    triad.run();
+    benchmark::ClobberMemory();
+    const double seconds = std::chrono::duration<double>(middle - start).count();
+    triad_seconds += std::chrono::duration<double>(Clock::now() - middle).count();
+    kernel_seconds += seconds;
+    state.SetIterationTime(seconds);
+  }
+  return triad.bytes_per_call() * static_cast<double>(state.iterations()) / triad_seconds;
+}
+
 void register_kernel(const EltwiseCase& c, const ProblemSize& size, nnk::Isa isa, int threads, double reference_rate) {
   const std::string name =
       "eltwise/" + c.name + "/" + std::string(nnk::to_string(isa)) + "/" + size.name;
-  benchmark::RegisterBenchmark(name.c_str(),
-                               [=, &c](benchmark::State& state) {
-                                 const nnk::ScopedIsa use_isa(isa);
-                                 const nnk::ScopedNumThreads use_threads(threads);
-                                 EltwiseBuffers& b = buffers_for(size, c);
-                                 const double triad_rate = triads().bytes_per_second(size.elements(), threads);
-                                 const double seconds = timed_loop(state, [&] { c.run_nnk(b); });
-                                 const auto elements = static_cast<double>(size.elements());
-                                 report(state, elements, elements * c.bytes_per_element(), seconds, reference_rate,
-                                        triad_rate);
-                               })
-      ->Arg(threads)
-      ->ArgName("threads")
-      ->UseRealTime();
+  const bool alternate = size.elements() >= kAlternateTriadFrom;
+  auto* bench = benchmark::RegisterBenchmark(
+      name.c_str(), [=, &c](benchmark::State& state) {
+        const nnk::ScopedIsa use_isa(isa);
+        const nnk::ScopedNumThreads use_threads(threads);
+        EltwiseBuffers& b = buffers_for(size, c);
+        const auto elements = static_cast<double>(size.elements());
+        double seconds = 0, triad_rate = 0;
+        if (alternate) {
+          triad_rate = alternating_loop(state, [&] { c.run_nnk(b); }, alternating_triad(size.elements(), threads),
+                                        seconds);
+        } else {
+          triad_rate = triads().bytes_per_second(size.elements(), threads);
+          seconds = timed_loop(state, [&] { c.run_nnk(b); });
+        }
+        report(state, elements, elements * c.bytes_per_element(), seconds, reference_rate, triad_rate);
+      });
+  bench->Arg(threads)->ArgName("threads");
+  if (alternate) {
+    bench->UseManualTime();
+  } else {
+    bench->UseRealTime();
+  }
 }
 
 void register_reference(const EltwiseCase& c, const ProblemSize& size) {
