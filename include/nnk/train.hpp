@@ -66,7 +66,7 @@ struct FitOptions {
 //
 // Errors (nnk::Error; every check is made before the step that would use the value):
 //   - shapes of x and y, optimizer hyperparameters (learning_rate must be > 0 here), options out of range;
-//   - a non-finite parameter in net before training;
+//   - a non-finite parameter in net before training (or written into it by on_epoch between epochs);
 //   - NaN or infinity in x or y: the message names the matrix, the row, the example (column of x / y), and the
 //     epoch and batch where a step would have used it (examples held out for validation are checked up front);
 //   - nnk::TrainingDiverged (nnk/error.hpp) when a batch's cost is NaN or infinite, or an epoch's updates leave a
