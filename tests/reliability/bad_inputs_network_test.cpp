@@ -60,13 +60,13 @@ TEST(BadInputs, NetworkSpec) {
          }));
        },
        {"nnk::Network: spec.layers[0] brings the parameter count above the limit of 1099511627776"}},
-      {ctor, "widths needing 2^38 floats (1 TiB: the allocation fails)", [] {
+      {ctor, "widths needing 2^39 floats (2 TiB: the allocation fails)", [] {
          Network(with([](NetworkSpec& s) {
-           s.inputs = std::int64_t{1} << 18;
+           s.inputs = std::int64_t{1} << 19;
            s.layers[0].units = std::int64_t{1} << 20;
          }));
        },
-       {"nnk::Matrix: cannot allocate 1048576 x 262144 floats"}},
+       {"nnk::Matrix: cannot allocate 1048576 x 524288 floats"}},
   });
 }
 
