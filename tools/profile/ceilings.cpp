@@ -28,11 +28,20 @@ double Ceilings::fma_peak(int threads) {
   return best;
 }
 
-double Ceilings::triad(std::int64_t elements, int threads) {
-  const double rate = triads_.bytes_per_second(elements, threads);
+nnk_bench::Triad& Ceilings::triad(std::int64_t elements, int threads) {
+  std::unique_ptr<nnk_bench::Triad>& triad = triads_[{elements, threads}];
+  if (!triad) {
+    triad = std::make_unique<nnk_bench::Triad>(elements, threads);
+    // Faults the pages in, starts the threads, lets the cores reach their clock.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < until) triad->run();
+  }
+  return *triad;
+}
+
+void Ceilings::record_triad(std::int64_t elements, int threads, double bytes_per_second) {
   triad_samples_.push_back(
-      {.threads = threads, .elements = elements, .rate = rate, .at_seconds = seconds_since_start()});
-  return rate;
+      {.threads = threads, .elements = elements, .rate = bytes_per_second, .at_seconds = seconds_since_start()});
 }
 
 }  // namespace nnk_profile

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "nnk/cpu.hpp"
@@ -31,8 +33,12 @@ class Ceilings {
   // closest to the ceiling; re-measuring catches a ceiling that rises during the run (clocks, a quieter host).
   double fma_peak(int threads);
 
-  // B/s of the triad a = b + s * c on arrays of `elements` floats on `threads` threads, measured now (median of 3).
-  double triad(std::int64_t elements, int threads);
+  // The triad a = b + s * c on arrays of `elements` floats on `threads` threads, kept alive (the same long-lived
+  // pages every time) and warmed up on first use, for a caller that times it next to a kernel.
+  nnk_bench::Triad& triad(std::int64_t elements, int threads);
+
+  // Records a triad rate (B/s) measured by the caller, for the report.
+  void record_triad(std::int64_t elements, int threads, double bytes_per_second);
 
   const std::vector<CeilingSample>& peak_samples() const { return peak_samples_; }
   const std::vector<CeilingSample>& triad_samples() const { return triad_samples_; }
@@ -47,7 +53,7 @@ class Ceilings {
   std::map<int, double> best_peak_;
   std::vector<CeilingSample> peak_samples_;
   std::vector<CeilingSample> triad_samples_;
-  nnk_bench::TriadRates triads_;
+  std::map<std::pair<std::int64_t, int>, std::unique_ptr<nnk_bench::Triad>> triads_;
 };
 
 }  // namespace nnk_profile

@@ -54,18 +54,23 @@ void run_size(ProfileRun& run, const ArraySize& size) {
     // nnk::ref is single-threaded: one measurement serves every thread count.
     const double reference_seconds = median_seconds_per_call([&] { kernel.run_ref(*buffers); }, run.reference_timing());
     for (int threads : run.options.threads) {
-      const double triad = run.ceilings.triad(buffers->elements(), threads);
+      // The kernel and the triad on arrays of the same size, timed in alternation: both see the same load.
+      nnk_bench::Triad& triad = run.ceilings.triad(buffers->elements(), threads);
+      const nnk::ScopedNumThreads use_threads(threads);
+      const PairedTimes times =
+          paired_median_seconds_per_call([&] { kernel.run_nnk(*buffers); }, [&] { triad.run(); }, run.timing());
+      const double triad_rate = triad.bytes_per_call() / times.b;
+      run.ceilings.record_triad(buffers->elements(), threads, triad_rate);
       Row row{.kernel = kernel.name,
               .shape = std::to_string(size.rows) + "x" + std::to_string(size.cols) + " (" + size.label + ")",
               .isa = isa,
               .threads = threads,
               .unit = RateUnit::Bytes,
+              .seconds = times.a,
               .flops = kernel.flops_per_element * elements,
               .bytes = bytes,
-              .ceiling = triad,
+              .ceiling = triad_rate,
               .reference_rate = bytes / reference_seconds};
-      const nnk::ScopedNumThreads use_threads(threads);
-      row.seconds = median_seconds_per_call([&] { kernel.run_nnk(*buffers); }, run.timing());
       run.add(std::move(row));
     }
   }

@@ -95,9 +95,11 @@ void print_table(std::ostream& out, const std::vector<Row>& rows, const Ceilings
   for (std::size_t w : width) rule.push_back(std::string(w, '-'));
   print_line(rule);
   for (const auto& line : cells) print_line(line);
-  out << "\n% ceiling: of the FMA peak (GFLOP/s rows) or of the triad on arrays of the same size (GB/s rows), on the\n"
-         "same threads, measured in this run. x ref: rate over nnk::ref's (single-threaded; on fewer columns where\n"
-         "the note says so). x nnk: a peer's rate over nnk's on the same shape and threads.\n";
+  out << "\n% ceiling: of the FMA peak (GFLOP/s rows; the best measured in this run) or of the triad on arrays of the\n"
+         "same size timed in alternation with the kernel (GB/s rows), on the same threads. x ref: rate over "
+         "nnk::ref's\n"
+         "(single-threaded; on fewer columns where the note says so). x nnk: a peer's rate over nnk's on the same\n"
+         "shape and threads.\n";
 }
 
 }  // namespace nnk_profile

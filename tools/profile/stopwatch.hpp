@@ -15,4 +15,13 @@ struct TimingPolicy {
 // weigh on calls of a microsecond or less.
 double median_seconds_per_call(const std::function<void()>& call, const TimingPolicy& policy);
 
+// Two calls timed in alternation, a repetition of `a` then one of `b`, so that both see the same load on a shared
+// host: the medians of seconds per call of each, for a ratio such as a kernel's bandwidth over the triad's.
+struct PairedTimes {
+  double a = 0;
+  double b = 0;
+};
+PairedTimes paired_median_seconds_per_call(const std::function<void()>& a, const std::function<void()>& b,
+                                           const TimingPolicy& policy);
+
 }  // namespace nnk_profile
