@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 
+#include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
 #include "eltwise/eltwise_kernels.hpp"
 #include "nnk/matrix.hpp"
@@ -51,6 +52,7 @@ template <class Work>
 void for_each_part(std::int64_t rows, std::int64_t cols, bool flat, Work&& work) {
   if (rows == 0 || cols == 0) return;
   const std::int64_t elements = rows * cols;
+  const cpu::FlushDenormalsScope flush;  // the one-task path bypasses parallel_for and its scope
   if (elements <= kElementsPerTask) {  // one task: skip the thread machinery (a few tens of ns on small calls)
     work(Part{flat, 0, flat ? elements : cols});
     return;
@@ -81,6 +83,7 @@ Sum sum_over_chunks(std::int64_t rows, std::int64_t cols, bool flat, ChunkSum&& 
   const std::int64_t chunks = std::clamp<std::int64_t>(wanted, 1, std::min(kMaxReductionChunks, units));
   auto chunk_part = [&](std::int64_t c) { return Part{flat, c * units / chunks, (c + 1) * units / chunks}; };
 
+  const cpu::FlushDenormalsScope flush;  // the one-chunk path bypasses parallel_for and its scope
   if (chunks == 1) return chunk_sum(chunk_part(0));  // small problems: no partials, no thread machinery
   std::array<Sum, kMaxReductionChunks> partial{};
   cpu::parallel_for(chunks, 1, [&](std::int64_t begin, std::int64_t end) {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 // White box: the streaming-store threshold (the test target does not put lib/ on the include path).
-#include "../../lib/eltwise/streaming_threshold.hpp"
+#include "eltwise/streaming_threshold.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/matrix.hpp"
 #include "support/random.hpp"
