@@ -28,6 +28,11 @@ double Ceilings::fma_peak(int threads) {
   return best;
 }
 
+double Ceilings::best_fma_peak(int threads) const {
+  const auto found = best_peak_.find(threads);
+  return found == best_peak_.end() ? 0.0 : found->second;
+}
+
 nnk_bench::Triad& Ceilings::triad(std::int64_t elements, int threads) {
   std::unique_ptr<nnk_bench::Triad>& triad = triads_[{elements, threads}];
   if (!triad) {

@@ -33,6 +33,9 @@ class Ceilings {
   // closest to the ceiling; re-measuring catches a ceiling that rises during the run (clocks, a quieter host).
   double fma_peak(int threads);
 
+  // The highest peak measured on `threads` threads in the whole run; 0 if none was.
+  double best_fma_peak(int threads) const;
+
   // The triad a = b + s * c on arrays of `elements` floats on `threads` threads, kept alive (the same long-lived
   // pages every time) and warmed up on first use, for a caller that times it next to a kernel.
   nnk_bench::Triad& triad(std::int64_t elements, int threads);
