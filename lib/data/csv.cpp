@@ -86,7 +86,8 @@ std::string read_file(const std::string& path) {
 
 float parse_number(const std::string& path, const Line& line, const Field& field, std::string_view column_name) {
   std::string_view text = field.text;
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);  // from_chars does not take a leading '+'
+  // from_chars does not take a leading '+'; a '+' followed by another sign ('+-3') stays and is rejected.
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
   float value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   const char* problem = nullptr;

@@ -67,7 +67,10 @@ void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) 
   EpilogueContext ctx{&epilogue, ks.select_epilogue(epilogue), ks.nr, nullptr, args.m};
   const std::int64_t column_tiles = (args.n + ctx.tile_cols - 1) / ctx.tile_cols;
   if (epilogue.row_sums != nullptr) ctx.partial_row_sums = partial_sums_buffer(column_tiles * args.m);
-  const TileEpilogue hook{&apply_tile, &ctx, epilogue.derivative_of != nullptr ? &prefetch_tile : nullptr};
+  // The g' source is prefetched tile by tile only when it is too big to have stayed in L2 since it was written.
+  constexpr std::int64_t kPrefetchAboveFloats = 64 * 1024;  // 256 KiB
+  const bool prefetch = epilogue.derivative_of != nullptr && args.m * args.n > kPrefetchAboveFloats;
+  const TileEpilogue hook{&apply_tile, &ctx, prefetch ? &prefetch_tile : nullptr};
   run_gemm(args, &hook);
   if (epilogue.row_sums == nullptr) return;
   for (std::int64_t i = 0; i < args.m; ++i) {

@@ -49,13 +49,15 @@ inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const Epi
 
   if (forward) {
     const B bias = e.bias != nullptr ? lanes.load(e.bias + t.row0 + i) : B(0.0f);
-#pragma GCC unroll 16
+    // Two columns at a time: enough independent work to hide the latency of the activation's divisions; more
+    // interleaved columns run out of vector registers and spill.
+#pragma GCC unroll 2
     for (int j = 0; j < NR; ++j)
       if (j < cols) x[j] = eltwise::activate<G>(x[j] + bias);
   }
   if constexpr (Step == DerivativeStep::Multiply) {
     const float* s = e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld;
-#pragma GCC unroll 16
+#pragma GCC unroll 4
     for (int j = 0; j < NR; ++j)
       if (j < cols) x[j] = x[j] * eltwise::derivative_from_output<D>(lanes.load(s + j * e.derivative_ld));
   }
