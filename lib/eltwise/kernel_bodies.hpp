@@ -267,20 +267,38 @@ template <class V>
 void bias_gradient_kernel(const ConstBlock& dz, float scale, float* db) {
   using Doubles = typename V::Doubles;
   constexpr std::int64_t kHalf = Doubles::size;
-  // One row vector at a time across every column, its sums in registers: no scratch to clear per call (a 1 x 64
-  // output-layer delta took longer to zero 8 KiB of sums than to add) and no store-to-load chain per column.
-  for_each_vector<V>(dz.rows, [&](std::int64_t i, auto lanes) {
-    Doubles low(0.0), high(0.0);
-    for (std::int64_t j = 0; j < dz.cols; ++j) {
-      const auto x = lanes.load(column(dz, j) + i);
-      low = low + V::widen_low(x);
-      high = high + V::widen_high(x);
-    }
-    alignas(64) double sums[2 * kHalf];
-    low.store_aligned(sums);
-    high.store_aligned(sums + kHalf);
-    for (std::int64_t r = 0; r < lanes.live(); ++r) db[i + r] = static_cast<float>(static_cast<double>(scale) * sums[r]);
-  });
+  constexpr std::int64_t kWidth = V::Floats::size;
+  if (dz.rows <= kWidth) {
+    // One row vector (a network's output layer): its sums stay in registers across the columns, instead of a
+    // store and a load per column through the scratch below.
+    for_each_vector<V>(dz.rows, [&](std::int64_t i, auto lanes) {
+      Doubles low(0.0), high(0.0);
+      for (std::int64_t j = 0; j < dz.cols; ++j) {
+        const auto x = lanes.load(column(dz, j) + i);
+        low = low + V::widen_low(x);
+        high = high + V::widen_high(x);
+      }
+      alignas(64) double sums[2 * kHalf];
+      low.store_aligned(sums);
+      high.store_aligned(sums + kHalf);
+      for (std::int64_t r = 0; r < lanes.live(); ++r) db[i + r] = static_cast<float>(static_cast<double>(scale) * sums[r]);
+    });
+    return;
+  }
+  // Column by column, front to back through memory (a row-vector-first order strides across every column and is
+  // several times slower on large blocks); only the sums of the rows present are cleared.
+  alignas(64) double sums[kBiasGradientRowBlock];
+  const std::int64_t used = std::min<std::int64_t>(kBiasGradientRowBlock, (dz.rows + kWidth - 1) / kWidth * kWidth);
+  for (std::int64_t i = 0; i < used; ++i) sums[i] = 0.0;
+  for (std::int64_t j = 0; j < dz.cols; ++j) {
+    const float* dzj = column(dz, j);
+    for_each_vector<V>(dz.rows, [&](std::int64_t i, auto lanes) {
+      const auto x = lanes.load(dzj + i);  // lanes past the block are 0 and land in unused sums
+      (Doubles::load_aligned(sums + i) + V::widen_low(x)).store_aligned(sums + i);
+      (Doubles::load_aligned(sums + i + kHalf) + V::widen_high(x)).store_aligned(sums + i + kHalf);
+    });
+  }
+  for (std::int64_t i = 0; i < dz.rows; ++i) db[i] = static_cast<float>(static_cast<double>(scale) * sums[i]);
 }
 
 template <class V>
