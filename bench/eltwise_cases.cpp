@@ -55,26 +55,32 @@ void setup_weights(EltwiseBuffers& b) {
   fill_uniform(b.operand[3], 0.0f, 1e-4f, 9);
 }
 
-EltwiseCase forward(const char* name, Activation g) {
-  return {std::string("forward_") + name, true, 1, 1, setup_logits,
+// Per element: bias add + g (sigmoid: negate, exp, add, divide; softmax: max, subtract, exp, sum, divide).
+EltwiseCase forward(const char* name, Activation g, double flops) {
+  return {std::string("forward_") + name, std::string("bias_activation_forward[") + name + "]", true, 1, 1, flops,
+          setup_logits,
           [g](EltwiseBuffers& b) { nnk::bias_activation_forward(g, b.operand[0], b.bias, b.operand[1]); },
           [g](EltwiseBuffers& b) { nnk::ref::bias_activation_forward(g, b.operand[0], b.bias, b.operand[1]); }};
 }
 
-EltwiseCase derivative(const char* name, Activation g) {
-  return {std::string("derivative_") + name, false, 1, 1, setup_outputs,
+EltwiseCase derivative(const char* name, Activation g, double flops) {
+  return {std::string("derivative_") + name, std::string("activation_derivative[") + name + "]", false, 1, 1, flops,
+          setup_outputs,
           [g](EltwiseBuffers& b) { nnk::activation_derivative(g, b.operand[0], b.operand[2]); },
           [g](EltwiseBuffers& b) { nnk::ref::activation_derivative(g, b.operand[0], b.operand[2]); }};
 }
 
-EltwiseCase backward(const char* name, Activation g) {
-  return {std::string("backward_") + name, false, 2, 1, setup_outputs,
+// g' from the output, times the incoming gradient.
+EltwiseCase backward(const char* name, Activation g, double derivative_flops) {
+  return {std::string("backward_") + name, std::string("activation_backward[") + name + "]", false, 2, 1,
+          derivative_flops + 1, setup_outputs,
           [g](EltwiseBuffers& b) { nnk::activation_backward(g, b.operand[0], b.operand[1], b.operand[2]); },
           [g](EltwiseBuffers& b) { nnk::ref::activation_backward(g, b.operand[0], b.operand[1], b.operand[2]); }};
 }
 
-EltwiseCase loss(const char* name, Loss l) {
-  return {std::string("loss_") + name, false, 2, 1,
+// The loss term, the delta and the sum.
+EltwiseCase loss(const char* name, Loss l, double flops) {
+  return {std::string("loss_") + name, std::string("loss_and_delta[") + name + "]", false, 2, 1, flops,
           [l](EltwiseBuffers& b) {
             setup_logits(b);
             fill_targets(b.operand[1], l);
@@ -94,33 +100,36 @@ EltwiseBuffers::EltwiseBuffers(std::int64_t rows_, std::int64_t cols_)
 const std::vector<EltwiseCase>& eltwise_cases() {
   static const std::vector<EltwiseCase> cases = [] {
     std::vector<EltwiseCase> list{
-        forward("identity", Activation::Identity),
-        forward("sigmoid", Activation::Sigmoid),
-        forward("tanh", Activation::Tanh),
-        forward("relu", Activation::ReLU),
-        forward("softmax", Activation::Softmax),
-        derivative("sigmoid", Activation::Sigmoid),
-        derivative("tanh", Activation::Tanh),
-        derivative("relu", Activation::ReLU),
-        backward("sigmoid", Activation::Sigmoid),
-        backward("tanh", Activation::Tanh),
-        backward("relu", Activation::ReLU),
-        loss("bce", Loss::BinaryCrossEntropy),
-        loss("cce", Loss::CategoricalCrossEntropy),
-        loss("mse", Loss::MeanSquaredError),
+        forward("identity", Activation::Identity, 1),
+        forward("sigmoid", Activation::Sigmoid, 5),
+        forward("tanh", Activation::Tanh, 2),
+        forward("relu", Activation::ReLU, 2),
+        forward("softmax", Activation::Softmax, 6),
+        derivative("sigmoid", Activation::Sigmoid, 2),
+        derivative("tanh", Activation::Tanh, 2),
+        derivative("relu", Activation::ReLU, 1),
+        backward("sigmoid", Activation::Sigmoid, 2),
+        backward("tanh", Activation::Tanh, 2),
+        backward("relu", Activation::ReLU, 1),
+        loss("bce", Loss::BinaryCrossEntropy, 9),
+        loss("cce", Loss::CategoricalCrossEntropy, 9),
+        loss("mse", Loss::MeanSquaredError, 4),
     };
-    list.push_back({"bias_gradient", false, 1, 0, setup_outputs,
+    list.push_back({"bias_gradient", "bias_gradient", false, 1, 0, 1, setup_outputs,
                     [](EltwiseBuffers& b) { nnk::bias_gradient(b.operand[1], 0.01f, b.bias); },
                     [](EltwiseBuffers& b) { nnk::ref::bias_gradient(b.operand[1], 0.01f, b.bias); }});
-    list.push_back({"regularization_cost", false, 1, 0, setup_weights,
+    // |w|, w^2 and two sums per element.
+    list.push_back({"regularization_cost", "regularization_cost", false, 1, 0, 4, setup_weights,
                     [](EltwiseBuffers& b) { nnk::regularization_cost(b.operand[0], {.l1 = 1e-4f, .l2 = 1e-3f}); },
                     [](EltwiseBuffers& b) { nnk::ref::regularization_cost(b.operand[0], {.l1 = 1e-4f, .l2 = 1e-3f}); }});
     const nnk::Sgd sgd{.learning_rate = 0.01f, .momentum = 0.9f};
     const nnk::Regularization l2{.l2 = 1e-4f};
-    list.push_back({"sgd_momentum", false, 3, 2, setup_weights,
+    // g = dw + l2 w, v = mu v + g, w -= lr v: reads w, dw, v; writes w, v.
+    list.push_back({"sgd_momentum", "sgd_update[momentum]", false, 3, 2, 6, setup_weights,
                     [=](EltwiseBuffers& b) { nnk::sgd_update(b.operand[0], b.operand[1], b.operand[2], sgd, l2); },
                     [=](EltwiseBuffers& b) { nnk::ref::sgd_update(b.operand[0], b.operand[1], b.operand[2], sgd, l2); }});
-    list.push_back({"adam", false, 4, 3, setup_weights,
+    // g = dw + l2 w, two moment updates, bias corrections, sqrt, divide, step: reads w, dw, m1, m2; writes w, m1, m2.
+    list.push_back({"adam", "adam_update", false, 4, 3, 14, setup_weights,
                     [=](EltwiseBuffers& b) {
                       nnk::adam_update(b.operand[0], b.operand[1], b.operand[2], b.operand[3], 10, nnk::Adam{}, l2);
                     },

@@ -1,4 +1,5 @@
-// The kernels nnk_bench_eltwise times: each as a case that runs nnk's kernel or nnk::ref's on the same buffers.
+// The elementwise kernels nnk_bench_eltwise and nnk-profile time: each as a case that runs nnk's kernel or
+// nnk::ref's on the same buffers.
 #pragma once
 
 #include <cstdint>
@@ -22,10 +23,13 @@ struct EltwiseBuffers {
 };
 
 struct EltwiseCase {
-  std::string name;        // e.g. "forward_sigmoid"
-  bool activation;         // a forward activation (the 10x-over-reference target applies)
-  int arrays_read;         // distinct rows x cols arrays read per call ...
-  int arrays_written;      // ... and written: bytes moved = 4 * elements * (read + written)
+  std::string name;           // nnk_bench_eltwise's name, e.g. "forward_sigmoid"
+  std::string function_name;  // nnk-profile's: the nnk function and its variant, e.g. "bias_activation_forward[sigmoid]"
+  bool activation;            // a forward activation (the 10x-over-reference target applies)
+  int arrays_read;            // distinct rows x cols arrays read per call ...
+  int arrays_written;         // ... and written: bytes moved = 4 * elements * (read + written)
+  // Nominal FLOPs per element, for the roofline only: operations as the formula is written, exp/log/tanh count one.
+  double flops_per_element;
   std::function<void(EltwiseBuffers&)> setup;    // fills the operands (not timed)
   std::function<void(EltwiseBuffers&)> run_nnk;  // one call of the nnk kernel (active ISA, nnk's threads)
   std::function<void(EltwiseBuffers&)> run_ref;  // the same call of nnk::ref

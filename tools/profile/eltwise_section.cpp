@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "eltwise_kernels.hpp"
+#include "eltwise_cases.hpp"
 #include "nnk/cpu.hpp"
 
 namespace nnk_profile {
@@ -37,17 +37,19 @@ bool wanted(const std::string& name, const ArraySize& size, const ProfileOptions
 
 std::vector<std::string> names(bool quick) {
   std::vector<std::string> list;
-  for (const EltwiseKernel& k : eltwise_kernels())
-    if (!quick || in_quick_selection(k.name, kL1) || in_quick_selection(k.name, kLarge)) list.push_back(k.name);
+  for (const nnk_bench::EltwiseCase& k : nnk_bench::eltwise_cases())
+    if (!quick || in_quick_selection(k.function_name, kL1) || in_quick_selection(k.function_name, kLarge))
+      list.push_back(k.function_name);
   return list;
 }
 
 void run_size(ProfileRun& run, const ArraySize& size) {
-  std::unique_ptr<EltwiseBuffers> buffers;  // allocated only if a kernel of this size is selected
+  // The cases and buffers of nnk_bench_eltwise (bench/eltwise_cases.hpp), under their nnk function names.
+  std::unique_ptr<nnk_bench::EltwiseBuffers> buffers;  // allocated only if a kernel of this size is selected
   const std::string isa(nnk::to_string(nnk::active_isa()));
-  for (const EltwiseKernel& kernel : eltwise_kernels()) {
-    if (!wanted(kernel.name, size, run.options)) continue;
-    if (!buffers) buffers = std::make_unique<EltwiseBuffers>(size.rows, size.cols);
+  for (const nnk_bench::EltwiseCase& kernel : nnk_bench::eltwise_cases()) {
+    if (!wanted(kernel.function_name, size, run.options)) continue;
+    if (!buffers) buffers = std::make_unique<nnk_bench::EltwiseBuffers>(size.rows, size.cols);
     kernel.setup(*buffers);
     const double elements = static_cast<double>(buffers->elements());
     const double bytes = kernel.bytes_per_element() * elements;
@@ -61,7 +63,7 @@ void run_size(ProfileRun& run, const ArraySize& size) {
           paired_median_seconds_per_call([&] { kernel.run_nnk(*buffers); }, [&] { triad.run(); }, run.timing());
       const double triad_rate = triad.bytes_per_call() / times.b;
       run.ceilings.record_triad(buffers->elements(), threads, triad_rate);
-      Row row{.kernel = kernel.name,
+      Row row{.kernel = kernel.function_name,
               .shape = std::to_string(size.rows) + "x" + std::to_string(size.cols) + " (" + size.label + ")",
               .isa = isa,
               .threads = threads,
