@@ -62,7 +62,8 @@ void bias_activation_forward_kernel(Activation g, const ConstBlock& z, const flo
         if (z.rows == 0) return;
         alignas(64) float scratch[kSoftmaxScratchRows];
         for (std::int64_t j = 0; j < z.cols; ++j)
-          softmax_column<V, Writer>(column(z, j), bias, column(a, j), z.rows, scratch);
+          softmax_column<V, Writer>(column(z, j), bias, column(a, j), z.rows, scratch,
+                                    j + 1 < z.cols ? column(z, j + 1) : nullptr);
         return;
       }
     }

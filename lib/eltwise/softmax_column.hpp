@@ -19,6 +19,7 @@
 //     a NaN or +inf anywhere makes the column NaN, and a column of -inf is NaN, as in the reference.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "eltwise/column_vectors.hpp"
@@ -32,6 +33,8 @@ inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
 // e^-75 / 4096 ~ 6e-37 is still far above FLT_MIN: in a column whose values lie within kModerateSpread of its
 // maximum, no exponential and no normalized output can reach the flush-to-zero threshold.
 inline constexpr float kModerateSpread = 75.0f;
+// |v| <= 350: k = round(v / ln 2) stays within 2^9, where reduce_by_ln2's first step is exact.
+inline constexpr float kReducibleMagnitude = 350.0f;
 
 // e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
 // without its range checks, which cannot trigger there, and with the scaling by 2^k in one operation where the ISA
@@ -131,20 +134,52 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
 }
 
 // A moderate column: p in scratch (kSoftmaxScratchRows floats, 64-byte aligned), a written once by Writer.
+// The shift is K ln 2 rather than the maximum (softmax does not depend on it), K = round(max / ln 2), so that no
+// difference v - shift is ever formed: p = e^(v - K ln 2) = 2^(k - K) e^r with k = round(v / ln 2) and
+// r = v - k ln 2, whose first step v - k ln2_high is exact (reduce_by_ln2) for |v| <= kReducibleMagnitude. The
+// exact float pair of the general path is needed for z + bias only.
+// S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
+// positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
+// (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
+// next: the column after this one, or nullptr; it is prefetched here, one cache line per 64 bytes of rows, so that
+// the next column's first pass reads cache rather than memory.
 template <class V, class Writer, bool kBias>
-void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float m, float* a, std::int64_t rows, float* scratch) {
+void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float max, float* a, std::int64_t rows,
+                             float* scratch, const float* next) {
   using Floats = typename V::Floats;
-  using Ops = OpsOf<Floats>;
-  const Floats max(m);
-  const Floats minus_max = Ops::negate(max);
-  DoubleSum<V> sum;
-  for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
+  constexpr std::int64_t kWidth = Floats::size;
+  constexpr std::int64_t kFour = 4 * kWidth;
+  const Floats shift_k(std::nearbyint(max * kLog2E));
+  auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats v_lo;
     const Floats v_hi = v.value(i, lanes, v_lo);
-    const Floats d_hi = v_hi - max;
-    const Floats p = exponential_of_moderate_sum(d_hi, two_sum_error(v_hi, minus_max, d_hi) + v_lo);
+    Floats r;
+    const Floats k = reduce_by_ln2(v_hi, r);
+    if constexpr (kBias) r = r + v_lo;
+    const Floats p = OpsOf<Floats>::times_power_of_two(exp_minus_one_reduced(r) + Floats(1.0f), k - shift_k);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
-    sum.add(lanes.keep(p));
+    if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 3);
+    return p;
+  };
+  DoubleSum<V> sum;
+  std::int64_t start = 0;
+  for (; start + kFour <= rows; start += kFour) {
+    const AllLanes<V> all;
+    const Floats p0 = exponential_at(start, all);
+    const Floats p1 = exponential_at(start + kWidth, all);
+    const Floats p2 = exponential_at(start + 2 * kWidth, all);
+    const Floats p3 = exponential_at(start + 3 * kWidth, all);
+    if constexpr (OpsOf<Floats>::kHasFma) {
+      sum.add((p0 + p1) + (p2 + p3));
+    } else {  // without FMA the exponential's own error is larger: each p goes to double (<= 3 ulp either way)
+      sum.add(p0);
+      sum.add(p1);
+      sum.add(p2);
+      sum.add(p3);
+    }
+  }
+  for_each_vector<V>(rows - start, [&](std::int64_t offset, auto lanes) {
+    sum.add(lanes.keep(exponential_at(start + offset, lanes)));
   });
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);
@@ -155,28 +190,29 @@ void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float m, float* a,
 }
 
 template <class V, class Writer, bool kBias>
-void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch) {
+void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch, const float* next) {
   ColumnRange<V> range;
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
     typename V::Floats lo;
     range.add(lanes, v.value(i, lanes, lo));
   });
-  const float m = horizontal_max<V>(range.max_lanes);
-  if (is_moderate_column(m, horizontal_min<V>(range.min_lanes), rows)) {
-    softmax_column_moderate<V, Writer>(v, m, a, rows, scratch);
+  const float max = horizontal_max<V>(range.max_lanes);
+  const float min = horizontal_min<V>(range.min_lanes);
+  if (is_moderate_column(max, min, rows) && max <= kReducibleMagnitude && min >= -kReducibleMagnitude) {
+    softmax_column_moderate<V, Writer>(v, max, a, rows, scratch, next);
   } else {
-    softmax_column_general<V>(v, m, a, rows);
+    softmax_column_general<V>(v, max, a, rows);
   }
 }
 
 // a = softmax(z + bias) for one column of rows >= 1; bias may be nullptr; scratch: kSoftmaxScratchRows floats,
 // 64-byte aligned.
 template <class V, class Writer>
-void softmax_column(const float* z, const float* bias, float* a, std::int64_t rows, float* scratch) {
+void softmax_column(const float* z, const float* bias, float* a, std::int64_t rows, float* scratch, const float* next) {
   if (bias != nullptr) {
-    softmax_column_of<V, Writer>(BiasedColumn<V, true>{z, bias}, a, rows, scratch);
+    softmax_column_of<V, Writer>(BiasedColumn<V, true>{z, bias}, a, rows, scratch, next);
   } else {
-    softmax_column_of<V, Writer>(BiasedColumn<V, false>{z, nullptr}, a, rows, scratch);
+    softmax_column_of<V, Writer>(BiasedColumn<V, false>{z, nullptr}, a, rows, scratch, next);
   }
 }
 

@@ -46,16 +46,23 @@ inline B mul_add(B x, B y, B z) {
 // z - x * y, one rounding where the ISA has FMA.
 template <class B>
 inline B neg_mul_add(B x, B y, B z) {
-  return OpsOf<B>::mul_add(OpsOf<B>::negate(x), y, z);
+  return OpsOf<B>::neg_mul_add(x, y, z);
 }
 
 // The rounding error of s = a + b: a + b == s + two_sum_error(a, b, s) exactly (Knuth's TwoSum, any order of
 // magnitude). Plain additions only, so no contraction into FMA can break it.
 template <class B>
 inline B two_sum_error(B a, B b, B s) {
+  if constexpr (OpsOf<B>::kHasFma) {
+    const B minus_one(-1.0f);
+    const B b_part = OpsOf<B>::mul_add(a, minus_one, s);
+    const B a_part = s - b_part;
+    return OpsOf<B>::mul_add(a_part, minus_one, a) + (b - b_part);
+  } else {
   const B b_part = s - a;
   const B a_part = s - b_part;
   return (a - a_part) + (b - b_part);
+  }
 }
 
 // |x| <= FLT_MAX: false for +-inf and NaN.
@@ -150,8 +157,11 @@ inline B exponential_of_sum(B hi, B lo) {
   const B k = reduce_by_ln2(hi, r);
   const B result = scale_by_power_of_two(exp_minus_one_reduced(r + lo) + B(1.0f), k);
   const B bounded = Ops::select(Ops::greater(hi, B(kMaxLogFloat)), B(kInf), result);
-  // Below FLT_MIN: the inputs under the threshold and, with lo != 0, an exponent that fell to -127.
-  return Ops::select(Ops::either(Ops::less(hi, B(kMinLogNormal)), Ops::less(bounded, B(kFloatMin))), B(0.0f), bounded);
+  // Below FLT_MIN: decided on the result, since near the threshold lo can carry hi + lo across it (ulp(hi) is 2^-17
+  // there, ~64 ulp of e^x); hi half a unit below kMinLogNormal is clearly under, and keeps k >= -127 with r > 0 when
+  // k = -127, so the exponent field above cannot wrap.
+  return Ops::select(Ops::either(Ops::less(hi, B(kMinLogNormal - 0.5f)), Ops::less(bounded, B(kFloatMin))), B(0.0f),
+                     bounded);
 }
 
 // e^v - 1 for v in [-40, 0], NaN -> NaN: 2^k (e^r - 1) + (2^k - 1) with one rounding (FMA), accurate near 0 where

@@ -11,7 +11,8 @@
 //   Mask less(a, b), less_equal, greater, equal (ordered: false when either is NaN), is_nan(a), either(m1, m2)
 //   select(mask, if_true, if_false), max(a, b) and min(a, b) (x86 rule: b when either is NaN, so max(c, x) keeps a
 //   NaN x), abs, sign_bit (a & -0.0f), bit_or,
-//   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c (fused where the ISA has FMA), sqrt,
+//   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c and
+//   neg_mul_add(a, b, c) = c - a * b (each fused where the ISA has FMA), sqrt,
 //   to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints / as_floats (bit casts),
 //   shift_left<n>, shift_right<n> (arithmetic), bit_and, add, sub on Ints,
 //   times_power_of_two(x, k) = x * 2^k for an integer-valued k with a normal result (AVX-512: vscalefps, one
@@ -53,6 +54,7 @@ struct VectorOps<xsimd::avx512bw> {
   static Floats bit_or(Floats a, Floats b) { return _mm512_or_ps(a, b); }
   static Floats negate(Floats a) { return _mm512_xor_ps(a, _mm512_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm512_fmadd_ps(a, b, c); }
+  static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm512_fnmadd_ps(a, b, c); }
   static Floats sqrt(Floats a) { return _mm512_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm512_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm512_cvtepi32_ps(a); }
@@ -92,6 +94,7 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Floats bit_or(Floats a, Floats b) { return _mm256_or_ps(a, b); }
   static Floats negate(Floats a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm256_fmadd_ps(a, b, c); }
+  static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm256_fnmadd_ps(a, b, c); }
   static Floats sqrt(Floats a) { return _mm256_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm256_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm256_cvtepi32_ps(a); }
@@ -134,6 +137,7 @@ struct VectorOps<xsimd::sse2> {
   static Floats negate(Floats a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
   // No FMA on baseline x86-64: two roundings (the compiler cannot contract without the instruction).
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+  static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
   static Floats sqrt(Floats a) { return _mm_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm_cvtepi32_ps(a); }
