@@ -170,7 +170,7 @@ template <class B>
 inline B exp_minus_one_nonpositive(B v) {
   B r;
   const B k = reduce_by_ln2(v, r);
-  const B power = scale_by_power_of_two(B(1.0f), k);  // 2^k, exact, normal for k >= -58
+  const B power = OpsOf<B>::times_power_of_two(B(1.0f), k);  // 2^k, exact, normal for k >= -58
   return mul_add(power, exp_minus_one_reduced(r), power - B(1.0f));
 }
 
@@ -231,7 +231,7 @@ inline B softplus_given_exp_neg_abs(B x, B t) {
 template <class B>
 inline B exp_neg_abs(B x) {
   using Ops = OpsOf<B>;
-  const B v = Ops::negate(Ops::abs(x));
+  const B v = Ops::bit_or(x, B(-0.0f));  // -|x|
   return Ops::select(Ops::less(v, B(kMinLogNormal)), B(0.0f), exponential_in_range(v));
 }
 
@@ -260,14 +260,16 @@ inline B sigmoid(B x) {
 // tanh(x) = sign(x) E / (2 - E) with E = 1 - e^(-2|x|) = -expm1(-2|x|) in [0, 1): one exponential, one division,
 // no cancellation anywhere (expm1 keeps its accuracy near 0, where tanh(x) ~ x). -2|x| is bounded at -40, where
 // E = 1 in float already. tanh(+-inf) = +-1, NaN -> NaN, subnormal x give +-0 (no subnormal results).
+// -E / (-2 - (-E)) is the same quotient as E / (2 - E) to the bit (both signs flip), without negating first; and
+// |x| < FLT_MIN is tested on -2|x|, so |x| itself is never formed.
 template <class B>
 inline B hyperbolic_tangent(B x) {
   using Ops = OpsOf<B>;
-  const B ax = Ops::abs(x);
   const B sign = Ops::sign_bit(x);
-  const B minus_e = exp_minus_one_nonpositive(Ops::max(B(-40.0f), Ops::negate(ax + ax)));  // max(c, NaN) = NaN
-  const B magnitude = Ops::negate(minus_e) / (minus_e + B(2.0f));
-  return Ops::select(Ops::less(ax, B(kFloatMin)), sign, Ops::bit_or(magnitude, sign));
+  const B minus_two_abs = Ops::bit_or(x * B(-2.0f), B(-0.0f));                      // -2|x|, exact
+  const B minus_e = exp_minus_one_nonpositive(Ops::max(B(-40.0f), minus_two_abs));  // max(c, NaN) = NaN
+  const B magnitude = minus_e / (B(-2.0f) - minus_e);
+  return Ops::select(Ops::greater(minus_two_abs, B(-2.0f * kFloatMin)), sign, Ops::bit_or(magnitude, sign));
 }
 
 // --- derivatives from the output a = g(z) (the design stores A, not Z)
