@@ -49,9 +49,9 @@ inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const Epi
 
   if (forward) {
     const B bias = e.bias != nullptr ? lanes.load(e.bias + t.row0 + i) : B(0.0f);
-    // Two columns at a time: enough independent work to hide the latency of the activation's divisions; more
-    // interleaved columns run out of vector registers and spill.
-#pragma GCC unroll 2
+    // Fully unrolled, so that x[] stays in registers (a rolled loop keeps it on the stack) and the columns'
+    // divisions overlap; the activations are short enough (tanh: ~20 operations) for a few spills at most.
+#pragma GCC unroll 16
     for (int j = 0; j < NR; ++j)
       if (j < cols) x[j] = eltwise::activate<G>(x[j] + bias);
   }
