@@ -57,7 +57,7 @@ inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const Epi
   }
   if constexpr (Step == DerivativeStep::Multiply) {
     const float* s = e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld;
-#pragma GCC unroll 4
+#pragma GCC unroll 16
     for (int j = 0; j < NR; ++j)
       if (j < cols) x[j] = x[j] * eltwise::derivative_from_output<D>(lanes.load(s + j * e.derivative_ld));
   }
