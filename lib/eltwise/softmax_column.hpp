@@ -1,22 +1,26 @@
 // Softmax of one column, and the pieces categorical cross-entropy shares with it (internal; per-ISA translation
 // units only, everything in an anonymous namespace).
 //
-// softmax(v), v = z + bias, in three passes over the column:
+// softmax(v), v = z + bias. The general way, three passes over the column:
 //   1. m = max v (and min v);
 //   2. p = e^(v - m) and S = sum p in double;
 //   3. a = p / S.
 // v - m is carried as a float pair (hi + lo, exact: TwoSum), so the rounding of z + bias and of the subtraction,
-// which e^x would magnify by |v - m|, does not reach the result: <= 2 ulp per element.
+// which e^x would magnify by |v - m|, does not reach the result.
 //
-// Two ways through passes 2 and 3, with the same arithmetic, so the same bits:
-//   - moderate columns (the common case: finite, max - min <= kModerateSpread, at most kSoftmaxScratchRows rows):
-//     p goes to an L1-sized scratch buffer on the stack, so the output is written once, in pass 3, through the
-//     caller's column writer (streaming stores for large outputs never read the destination); and no exponential
-//     can underflow, so the range checks drop out (a third fewer vector operations in pass 2: at 64 MiB this
-//     kernel is compute-bound on one core).
-//   - any other column (infinities, NaN, spreads beyond kModerateSpread where e^x underflows, very long columns): p is
-//     stored in the output and rescaled in place, with every range check; outputs below FLT_MIN are flushed to 0,
-//     a NaN or +inf anywhere makes the column NaN, and a column of -inf is NaN, as in the reference.
+// The common column (finite, |v| <= kReducibleMagnitude, a spread of about 75 at most, at most kSoftmaxScratchRows
+// rows) takes a scaled way instead (softmax_column_scaled): the shift is K ln 2 for an integer K, which needs no
+// exact difference, and K is estimated from the column's first vector, so that passes 1 and 2 merge: p and the
+// column's range (in k = round(v / ln 2)) come out of one pass, and the range is checked afterwards. A column whose
+// range does not fit K (or the moderate bounds) goes the general way, or the scaled way again with K from its
+// maximum. The scaled way keeps p in an L1-sized scratch buffer, so the output is written once, through the caller's
+// column writer (streaming stores for large outputs never read the destination), and no exponential or output can
+// leave the normal range, so its range checks drop out. Which K is used does not change a bit of the result: the
+// scaled p, S and 1 / S differ by exact powers of two.
+//
+// Every output is within 3 ulp on the accuracy sweep (tests/eltwise/accuracy_sweep_test.cpp; the budget is
+// 4). The general way flushes outputs below FLT_MIN to 0; a NaN or +inf anywhere makes the column NaN, and a column
+// of -inf is NaN, as in the reference.
 #pragma once
 
 #include <cmath>
@@ -133,30 +137,36 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
   });
 }
 
-// A moderate column: p in scratch (kSoftmaxScratchRows floats, 64-byte aligned), a written once by Writer.
-// The shift is K ln 2 rather than the maximum (softmax does not depend on it), K = round(max / ln 2), so that no
-// difference v - shift is ever formed: p = e^(v - K ln 2) = 2^(k - K) e^r with k = round(v / ln 2) and
-// r = v - k ln 2, whose first step v - k ln2_high is exact (reduce_by_ln2) for |v| <= kReducibleMagnitude. The
-// exact float pair of the general path is needed for z + bias only.
+// The scaled way: p = e^(v - K ln 2) = 2^(k - K) e^r with k = round(v / ln 2) and r = v - k ln 2, whose first step
+// v - k ln2_high is exact (reduce_by_ln2) for |v| <= kReducibleMagnitude, so only z + bias needs an exact float
+// pair. p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written once by Writer. Returns
+// false, having written nothing, when the column's range in k does not fit the bounds below (NaN lanes may pass
+// unseen: they make S, and so the whole column, NaN, as in the reference).
+//   |k| <= 505                exact reduction (|v| <= 350)
+//   k - K in [-110, 40]       p normal (>= 2^-111), S and the low part of 1 / S normal
+//   max k - min k <= 108      a spread of at most 75.6: every output >= e^-75.6 / 4096 > FLT_MIN
 // S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
 // positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
 // (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
 // next: the column after this one, or nullptr; it is prefetched here, one cache line per 64 bytes of rows, so that
-// the next column's first pass reads cache rather than memory.
+// the next column is read from cache rather than memory.
 template <class V, class Writer, bool kBias>
-void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float max, float* a, std::int64_t rows,
-                             float* scratch, const float* next) {
+bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* a, std::int64_t rows, float* scratch,
+                           const float* next) {
   using Floats = typename V::Floats;
+  using Ops = OpsOf<Floats>;
   constexpr std::int64_t kWidth = Floats::size;
   constexpr std::int64_t kFour = 4 * kWidth;
-  const Floats shift_k(std::nearbyint(max * kLog2E));
+  const Floats shift_k(shift);
+  ColumnRange<V> k_range;
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats v_lo;
     const Floats v_hi = v.value(i, lanes, v_lo);
     Floats r;
     const Floats k = reduce_by_ln2(v_hi, r);
+    k_range.add(lanes, k);
     if constexpr (kBias) r = r + v_lo;
-    const Floats p = OpsOf<Floats>::times_power_of_two(exp_minus_one_reduced(r) + Floats(1.0f), k - shift_k);
+    const Floats p = Ops::times_power_of_two(exp_minus_one_reduced(r) + Floats(1.0f), k - shift_k);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 3);
     return p;
@@ -169,7 +179,7 @@ void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float max, float* 
     const Floats p1 = exponential_at(start + kWidth, all);
     const Floats p2 = exponential_at(start + 2 * kWidth, all);
     const Floats p3 = exponential_at(start + 3 * kWidth, all);
-    if constexpr (OpsOf<Floats>::kHasFma) {
+    if constexpr (Ops::kHasFma) {
       sum.add((p0 + p1) + (p2 + p3));
     } else {  // without FMA the exponential's own error is larger: each p goes to double (<= 3 ulp either way)
       sum.add(p0);
@@ -181,28 +191,48 @@ void softmax_column_moderate(const BiasedColumn<V, kBias>& v, float max, float* 
   for_each_vector<V>(rows - start, [&](std::int64_t offset, auto lanes) {
     sum.add(lanes.keep(exponential_at(start + offset, lanes)));
   });
+  const float k_max = horizontal_max<V>(k_range.max_lanes);
+  const float k_min = horizontal_min<V>(k_range.min_lanes);
+  const bool fits = k_max <= 505.0f && k_min >= -505.0f && k_max - shift <= 40.0f && k_min - shift >= -110.0f &&
+                    k_max - k_min <= 108.0f;  // false for infinite k
+  if (!fits) return false;
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
     out.put(i, lanes, inverse.times(Floats::load_aligned(scratch + i)));
   });
   out.finish();
+  return true;
+}
+
+// K for the scaled way from a value near the column's maximum, or NaN when that value is out of its range.
+inline float shift_for(float near_max) {
+  return std::fabs(near_max) <= kReducibleMagnitude ? std::nearbyint(near_max * kLog2E) : std::nanf("");
 }
 
 template <class V, class Writer, bool kBias>
 void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch, const float* next) {
+  using Floats = typename V::Floats;
+  if (rows <= kSoftmaxScratchRows) {  // the common column: one pass with K from the first vector
+    Floats lo;
+    const Floats first = rows >= static_cast<std::int64_t>(Floats::size)
+                             ? v.value(0, AllLanes<V>{}, lo)
+                             : FirstLanes<V>{rows}.keep_or(v.value(0, FirstLanes<V>{rows}, lo), Floats(-kInfinity));
+    const float shift = shift_for(horizontal_max<V>(first));
+    if (shift == shift && softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next)) return;
+  }
   ColumnRange<V> range;
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
-    typename V::Floats lo;
+    Floats lo;
     range.add(lanes, v.value(i, lanes, lo));
   });
   const float max = horizontal_max<V>(range.max_lanes);
   const float min = horizontal_min<V>(range.min_lanes);
-  if (is_moderate_column(max, min, rows) && max <= kReducibleMagnitude && min >= -kReducibleMagnitude) {
-    softmax_column_moderate<V, Writer>(v, max, a, rows, scratch, next);
-  } else {
-    softmax_column_general<V>(v, max, a, rows);
+  if (is_moderate_column(max, min, rows) && max <= kReducibleMagnitude && min >= -kReducibleMagnitude &&
+      softmax_column_scaled<V, Writer>(v, shift_for(max), a, rows, scratch, next)) {
+    return;
   }
+  softmax_column_general<V>(v, max, a, rows);
 }
 
 // a = softmax(z + bias) for one column of rows >= 1; bias may be nullptr; scratch: kSoftmaxScratchRows floats,

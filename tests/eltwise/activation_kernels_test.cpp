@@ -194,6 +194,30 @@ TEST_P(ActivationKernels, SoftmaxIsExactForLargeShiftsAndBiases) {
   EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
 }
 
+TEST_P(ActivationKernels, SoftmaxColumnsWhoseFirstRowsMisleadTheShiftMatchTheReference) {
+  // The kernel shifts a column by an estimate from its first vector, then checks the column's range: columns whose
+  // first rows lie far below the rest, or whose spread is at the edge of the moderate bounds, must take the
+  // fallbacks and still match.
+  const std::uint64_t seed = derive_seed(410);
+  NNK_SEED_TRACE(seed);
+  for (std::int64_t rows : {17, 40, 100, 1000}) {
+    SCOPED_TRACE(::testing::Message() << "rows " << rows);
+    Matrix z = random_matrix(rows, 4, seed + static_cast<std::uint64_t>(rows), -5.0f, 5.0f);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      if (i < 32) z(i, 0) -= 65.0f;  // first rows far below the maximum: the estimate is too low
+      z(i, 1) += 400.0f;             // a narrow column beyond the range where the reduction is exact without FMA
+    }
+    z(rows - 1, 2) = -74.9f;  // spreads at the edge of the moderate bound, with and without the first row on top
+    z(0, 2) = 5.0f;
+    z(rows - 1, 3) = 74.0f;
+    const Matrix bias = random_matrix(rows, 1, seed + 1, -1.0f, 1.0f);
+    Matrix a(rows, 4);
+    bias_activation_forward(Activation::Softmax, z, bias, a);
+    EXPECT_TRUE(has_no_subnormals(a));
+    EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+  }
+}
+
 TEST_P(ActivationKernels, DerivativeMatchesTheReference) {
   std::uint64_t salt = 500;
   for (Activation g : kElementwise) {
