@@ -73,21 +73,21 @@ inline constexpr std::int64_t kBiasGradientRowBlock = 1024;
 struct EltwiseKernelSet {
   Isa isa;
   // a = g(z + bias); bias: rows floats or nullptr. Softmax normalizes each column.
-  void (*bias_activation_forward)(Activation g, const ConstBlock& z, const float* bias, const Block& a, Stores stores);
+  void (*bias_activation_forward)(Activation g, ConstBlock z, const float* bias, Block a, Stores stores);
   // d = g'(.) from a (g elementwise).
-  void (*activation_derivative)(Activation g, const ConstBlock& a, const Block& d, Stores stores);
+  void (*activation_derivative)(Activation g, ConstBlock a, Block d, Stores stores);
   // dz = da * g'(.) from a (g elementwise).
-  void (*activation_backward)(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz, Stores stores);
+  void (*activation_backward)(Activation g, ConstBlock a, ConstBlock da, Block dz, Stores stores);
   // delta = g(z) - y for the loss's output activation; returns the sum over these columns of the per-example losses
   // (per-element losses computed in float, summed in double in an order fixed by the block's shape).
-  double (*loss_and_delta)(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta, Stores stores);
+  double (*loss_and_delta)(Loss loss, ConstBlock z, ConstBlock y, Block delta, Stores stores);
   // db[i] = scale * sum_j dz(i, j) for rows <= kBiasGradientRowBlock: each row summed in double over j in order,
   // as the reference does, so the result is the reference's bit for bit.
-  void (*bias_gradient)(const ConstBlock& dz, float scale, float* db);
-  RegularizationSums (*regularization_sums)(const ConstBlock& w);
+  void (*bias_gradient)(ConstBlock dz, float scale, float* db);
+  RegularizationSums (*regularization_sums)(ConstBlock w);
   // velocity: ignored when step.momentum == 0.
-  void (*sgd_update)(const Block& w, const ConstBlock& dw, const Block& velocity, const SgdStep& step);
-  void (*adam_update)(const Block& w, const ConstBlock& dw, const Block& m1, const Block& m2, const AdamStep& step);
+  void (*sgd_update)(Block w, ConstBlock dw, Block velocity, SgdStep step);
+  void (*adam_update)(Block w, ConstBlock dw, Block m1, Block m2, AdamStep step);
 };
 
 // The kernel set of an ISA (the dispatcher uses active_isa()).

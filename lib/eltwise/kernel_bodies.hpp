@@ -23,14 +23,14 @@
 namespace nnk::eltwise {
 namespace {
 
-inline const float* column(const ConstBlock& b, std::int64_t j) { return b.data + j * b.ld; }
-inline float* column(const Block& b, std::int64_t j) { return b.data + j * b.ld; }
+inline const float* column(ConstBlock b, std::int64_t j) { return b.data + j * b.ld; }
+inline float* column(Block b, std::int64_t j) { return b.data + j * b.ld; }
 
 // --- activations
 
 // a = g(z + bias). Without a bias, z + 0 still: the reference adds 0.0, which turns -0 into +0.
 template <class V, Activation G, class Writer>
-void forward_elementwise(const ConstBlock& z, const float* bias, const Block& a) {
+void forward_elementwise(ConstBlock z, const float* bias, Block a) {
   using Floats = typename V::Floats;
   for (std::int64_t j = 0; j < z.cols; ++j) {
     const float* zj = column(z, j);
@@ -49,7 +49,7 @@ void forward_elementwise(const ConstBlock& z, const float* bias, const Block& a)
 }
 
 template <class V>
-void bias_activation_forward_kernel(Activation g, const ConstBlock& z, const float* bias, const Block& a,
+void bias_activation_forward_kernel(Activation g, ConstBlock z, const float* bias, Block a,
                                     Stores stores) {
   with_column_writer<V>(stores, [&](auto writer) {
     using Writer = typename decltype(writer)::type;
@@ -71,7 +71,7 @@ void bias_activation_forward_kernel(Activation g, const ConstBlock& z, const flo
 }
 
 template <class V, Activation G, class Writer>
-void derivative_elementwise(const ConstBlock& a, const Block& d) {
+void derivative_elementwise(ConstBlock a, Block d) {
   for (std::int64_t j = 0; j < a.cols; ++j) {
     const float* aj = column(a, j);
     Writer out(column(d, j));
@@ -83,7 +83,7 @@ void derivative_elementwise(const ConstBlock& a, const Block& d) {
 }
 
 template <class V>
-void activation_derivative_kernel(Activation g, const ConstBlock& a, const Block& d, Stores stores) {
+void activation_derivative_kernel(Activation g, ConstBlock a, Block d, Stores stores) {
   with_column_writer<V>(stores, [&](auto writer) {
     using Writer = typename decltype(writer)::type;
     switch (g) {
@@ -98,7 +98,7 @@ void activation_derivative_kernel(Activation g, const ConstBlock& a, const Block
 
 // dz = da * g'(a): the same product as the reference (for ReLU and identity, bit for bit: da * 1 or da * 0).
 template <class V, Activation G, class Writer>
-void backward_elementwise(const ConstBlock& a, const ConstBlock& da, const Block& dz) {
+void backward_elementwise(ConstBlock a, ConstBlock da, Block dz) {
   for (std::int64_t j = 0; j < a.cols; ++j) {
     const float* aj = column(a, j);
     const float* daj = column(da, j);
@@ -111,7 +111,7 @@ void backward_elementwise(const ConstBlock& a, const ConstBlock& da, const Block
 }
 
 template <class V>
-void activation_backward_kernel(Activation g, const ConstBlock& a, const ConstBlock& da, const Block& dz,
+void activation_backward_kernel(Activation g, ConstBlock a, ConstBlock da, Block dz,
                                 Stores stores) {
   with_column_writer<V>(stores, [&](auto writer) {
     using Writer = typename decltype(writer)::type;
@@ -130,7 +130,7 @@ void activation_backward_kernel(Activation g, const ConstBlock& a, const ConstBl
 // Binary cross-entropy from the logit: loss = max(z, 0) - y z + log1p(e^-|z|), delta = sigmoid(z) - y, sharing
 // t = e^-|z|.
 template <class V, class Writer>
-double binary_cross_entropy(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
+double binary_cross_entropy(ConstBlock z, ConstBlock y, Block delta) {
   using Floats = typename V::Floats;
   DoubleSum<V> sum;
   for (std::int64_t j = 0; j < z.cols; ++j) {
@@ -152,7 +152,7 @@ double binary_cross_entropy(const ConstBlock& z, const ConstBlock& y, const Bloc
 // Mean squared error: delta = z - y (exactly the reference's), loss = (z - y)^2 / 2 computed in double from the
 // exact difference.
 template <class V, class Writer>
-double mean_squared_error(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
+double mean_squared_error(ConstBlock z, ConstBlock y, Block delta) {
   using Doubles = typename V::Doubles;
   Doubles low(0.0), high(0.0);
   for (std::int64_t j = 0; j < z.cols; ++j) {
@@ -179,7 +179,7 @@ double mean_squared_error(const ConstBlock& z, const ConstBlock& y, const Block&
 // the last pass: a moderate column (softmax_column.hpp) keeps e^(z - m) in a scratch buffer between passes 2 and 3,
 // any other recomputes it with every range check (the same bits).
 template <class V, class Writer>
-double categorical_cross_entropy(const ConstBlock& z, const ConstBlock& y, const Block& delta) {
+double categorical_cross_entropy(ConstBlock z, ConstBlock y, Block delta) {
   using Floats = typename V::Floats;
   using Ops = OpsOf<Floats>;
   alignas(64) float scratch[kSoftmaxScratchRows];
@@ -247,7 +247,7 @@ double categorical_cross_entropy(const ConstBlock& z, const ConstBlock& y, const
 }
 
 template <class V>
-double loss_and_delta_kernel(Loss loss, const ConstBlock& z, const ConstBlock& y, const Block& delta,
+double loss_and_delta_kernel(Loss loss, ConstBlock z, ConstBlock y, Block delta,
                              Stores stores) {
   return with_column_writer<V>(stores, [&](auto writer) -> double {
     using Writer = typename decltype(writer)::type;
@@ -265,7 +265,7 @@ double loss_and_delta_kernel(Loss loss, const ConstBlock& z, const ConstBlock& y
 // db[i] = scale * sum_j dz(i, j), rows <= kBiasGradientRowBlock. Each row is its own double lane, summed over the
 // columns in order: the reference's exact sequence of additions.
 template <class V>
-void bias_gradient_kernel(const ConstBlock& dz, float scale, float* db) {
+void bias_gradient_kernel(ConstBlock dz, float scale, float* db) {
   using Doubles = typename V::Doubles;
   constexpr std::int64_t kHalf = Doubles::size;
   constexpr std::int64_t kWidth = V::Floats::size;
@@ -303,7 +303,7 @@ void bias_gradient_kernel(const ConstBlock& dz, float scale, float* db) {
 }
 
 template <class V>
-RegularizationSums regularization_sums_kernel(const ConstBlock& w) {
+RegularizationSums regularization_sums_kernel(ConstBlock w) {
   using Doubles = typename V::Doubles;
   using Ops = OpsOf<typename V::Floats>;
   Doubles abs_low(0.0), abs_high(0.0), square_low(0.0), square_high(0.0);
@@ -331,7 +331,7 @@ inline Floats regularized_gradient(Floats w, Floats dw, float l1, float l2) {
 }
 
 template <class V, bool kMomentum>
-void sgd_columns(const Block& w, const ConstBlock& dw, const Block& velocity, const SgdStep& step) {
+void sgd_columns(Block w, ConstBlock dw, Block velocity, SgdStep step) {
   using Floats = typename V::Floats;
   for (std::int64_t j = 0; j < w.cols; ++j) {
     float* wj = column(w, j);
@@ -350,7 +350,7 @@ void sgd_columns(const Block& w, const ConstBlock& dw, const Block& velocity, co
 }
 
 template <class V>
-void sgd_update_kernel(const Block& w, const ConstBlock& dw, const Block& velocity, const SgdStep& step) {
+void sgd_update_kernel(Block w, ConstBlock dw, Block velocity, SgdStep step) {
   if (step.momentum != 0.0f) {
     sgd_columns<V, true>(w, dw, velocity, step);
   } else {
@@ -359,7 +359,7 @@ void sgd_update_kernel(const Block& w, const ConstBlock& dw, const Block& veloci
 }
 
 template <class V>
-void adam_update_kernel(const Block& w, const ConstBlock& dw, const Block& m1, const Block& m2, const AdamStep& step) {
+void adam_update_kernel(Block w, ConstBlock dw, Block m1, Block m2, AdamStep step) {
   using Floats = typename V::Floats;
   for (std::int64_t j = 0; j < w.cols; ++j) {
     float* wj = column(w, j);
