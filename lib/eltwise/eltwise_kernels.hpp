@@ -70,10 +70,24 @@ struct AdamStep {
 // Rows of dZ one bias_gradient call sums at most: its double accumulators (8 KiB) stay in L1.
 inline constexpr std::int64_t kBiasGradientRowBlock = 1024;
 
+// e^bias[i] = 2^power[i] (high[i] + low[i]) for every row of a softmax bias (bias_exponentials.hpp computes it once
+// per call): with it a softmax kernel multiplies e^z by e^bias instead of forming z + bias exactly. high lies in
+// [1/sqrt 2, sqrt 2], |low| <= ulp(high) / 2; largest_power is the largest |power[i]|.
+struct BiasExponentials {
+  const float* power;
+  const float* high;
+  const float* low;
+  float largest_power;
+};
+
 struct EltwiseKernelSet {
   Isa isa;
   // a = g(z + bias); bias: rows floats or nullptr. Softmax normalizes each column.
   void (*bias_activation_forward)(Activation g, ConstBlock z, const float* bias, Block a, Stores stores);
+  // a = softmax(z + bias) with e^bias given as well (bias: rows floats, as above); nullptr where the ISA has no FMA
+  // (the product's rounding would cost accuracy there).
+  void (*softmax_forward_with_bias_exponentials)(ConstBlock z, const float* bias, BiasExponentials exponentials,
+                                                 Block a, Stores stores);
   // d = g'(.) from a (g elementwise).
   void (*activation_derivative)(Activation g, ConstBlock a, Block d, Stores stores);
   // dz = da * g'(.) from a (g elementwise).

@@ -39,6 +39,11 @@ inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
 inline constexpr float kModerateSpread = 75.0f;
 // |v| <= 350: k = round(v / ln 2) stays within 2^9, where reduce_by_ln2's first step is exact.
 inline constexpr float kReducibleMagnitude = 350.0f;
+// The scaled way's bounds on k = round(v / ln 2) (softmax_column_scaled):
+inline constexpr float kLargestReducibleK = 505.0f;  // |v| <= 350
+inline constexpr float kLargestShiftedK = 40.0f;     // p = 2^(k - K) e^r <= 2^41: S <= 2^53
+inline constexpr float kSmallestShiftedK = -110.0f;  // p >= 2^-111 (e^r >= 1/2): p, S and 1 / S's low part normal
+inline constexpr float kLargestSpreadK = 108.0f;     // a spread <= 76.3: every output >= e^-76.3 / 4096 > FLT_MIN
 
 // e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
 // without its range checks, which cannot trigger there, and with the scaling by 2^k in one operation where the ISA
@@ -111,6 +116,41 @@ struct BiasedColumn {
       return zi;
     }
   }
+  // e^v = 2^k m: returns m = e^r (in [1/sqrt 2, sqrt 2]) and sets k = round(v / ln 2), r = v - k ln 2 (exact for
+  // |k| <= kLargestReducibleK).
+  template <class Lanes>
+  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, Floats& k) const {
+    Floats v_lo;
+    const Floats v_hi = value(i, lanes, v_lo);
+    Floats r;
+    k = reduce_by_ln2(v_hi, r);
+    if constexpr (kBias) r = r + v_lo;
+    return exp_minus_one_reduced(r) + Floats(1.0f);
+  }
+  // The largest |k| for which scaled_exponential's reduction is exact.
+  float largest_reducible_k() const { return kLargestReducibleK; }
+};
+
+// v = z + bias with e^bias tabulated (BiasExponentials): e^v = e^z 2^power (high + low), so that no exact z + bias is
+// needed. FMA ISAs only: m = high + (high (e^r - 1) + low) rounds twice, each time by at most half an ulp of a
+// partial result of e^v's mantissa.
+template <class V>
+struct TabulatedBiasColumn {
+  using Floats = typename V::Floats;
+  const float* z;
+  const float* bias;
+  BiasExponentials exponentials;
+  // e^v = 2^k m: returns m in [1/2, 2] and sets k = round(z / ln 2) + power, r = z - round(z / ln 2) ln 2. k's bound
+  // below keeps |round(z / ln 2)| <= kLargestReducibleK, where the reduction is exact.
+  template <class Lanes>
+  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, Floats& k) const {
+    Floats r;
+    const Floats k_z = reduce_by_ln2(lanes.load(z + i), r);
+    k = k_z + lanes.load(exponentials.power + i);
+    const Floats high = lanes.load(exponentials.high + i);
+    return mul_add(high, exp_minus_one_reduced(r), lanes.load(exponentials.low + i)) + high;
+  }
+  float largest_reducible_k() const { return kLargestReducibleK - exponentials.largest_power; }
 };
 
 // Any column: p stored in a, then scaled in place, with every range check (regular stores).
@@ -137,21 +177,20 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
   });
 }
 
-// The scaled way: p = e^(v - K ln 2) = 2^(k - K) e^r with k = round(v / ln 2) and r = v - k ln 2, whose first step
-// v - k ln2_high is exact (reduce_by_ln2) for |v| <= kReducibleMagnitude, so only z + bias needs an exact float
-// pair. p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written once by Writer. Returns
-// false, having written nothing, when the column's range in k does not fit the bounds below (NaN lanes may pass
-// unseen: they make S, and so the whole column, NaN, as in the reference).
-//   |k| <= 505                exact reduction (|v| <= 350)
-//   k - K in [-110, 40]       p normal (>= 2^-111), S and the low part of 1 / S normal
-//   max k - min k <= 108      a spread of at most 75.6: every output >= e^-75.6 / 4096 > FLT_MIN
+// The scaled way: p = e^(v - K ln 2) = 2^(k - K) m, with k and m from the column's scaled_exponential
+// (BiasedColumn: k = round(v / ln 2), m = e^r, r = v - k ln 2, whose first step v - k ln2_high is exact for
+// |k| <= kLargestReducibleK, so only z + bias needs an exact float pair; TabulatedBiasColumn: e^z times a tabulated
+// e^bias). p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written once by Writer. Returns
+// false, having written nothing, when the column's range in k does not fit the bounds kLargestReducibleK (the
+// column's own, below), kLargestShiftedK, kSmallestShiftedK and kLargestSpreadK (NaN lanes may pass unseen: they
+// make S, and so the whole column, NaN, as in the reference).
 // S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
 // positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
 // (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
-// next: the column after this one, or nullptr; it is prefetched here, one cache line per 64 bytes of rows, so that
-// the next column is read from cache rather than memory.
-template <class V, class Writer, bool kBias>
-bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* a, std::int64_t rows, float* scratch,
+// next: a column that comes after this one, or nullptr; it is prefetched here, one cache line per 64 bytes of rows,
+// so that it is read from cache rather than memory.
+template <class V, class Writer, class Column>
+bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t rows, float* scratch,
                            const float* next) {
   using Floats = typename V::Floats;
   using Ops = OpsOf<Floats>;
@@ -160,13 +199,10 @@ bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* 
   const Floats shift_k(shift);
   ColumnRange<V> k_range;
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
-    Floats v_lo;
-    const Floats v_hi = v.value(i, lanes, v_lo);
-    Floats r;
-    const Floats k = reduce_by_ln2(v_hi, r);
+    Floats k;
+    const Floats m = v.scaled_exponential(i, lanes, k);
     k_range.add(lanes, k);
-    if constexpr (kBias) r = r + v_lo;
-    const Floats p = Ops::times_power_of_two(exp_minus_one_reduced(r) + Floats(1.0f), k - shift_k);
+    const Floats p = Ops::times_power_of_two(m, k - shift_k);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 3);
     return p;
@@ -193,8 +229,9 @@ bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* 
   });
   const float k_max = horizontal_max<V>(k_range.max_lanes);
   const float k_min = horizontal_min<V>(k_range.min_lanes);
-  const bool fits = k_max <= 505.0f && k_min >= -505.0f && k_max - shift <= 40.0f && k_min - shift >= -110.0f &&
-                    k_max - k_min <= 108.0f;  // false for infinite k
+  const float largest_k = v.largest_reducible_k();
+  const bool fits = k_max <= largest_k && k_min >= -largest_k && k_max - shift <= kLargestShiftedK &&
+                    k_min - shift >= kSmallestShiftedK && k_max - k_min <= kLargestSpreadK;  // false for infinite k
   if (!fits) return false;
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);
@@ -210,17 +247,23 @@ inline float shift_for(float near_max) {
   return std::fabs(near_max) <= kReducibleMagnitude ? std::nearbyint(near_max * kLog2E) : std::nanf("");
 }
 
-template <class V, class Writer, bool kBias>
-void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch, const float* next) {
+// K estimated from the column's first vector (v = z + bias rounded: an estimate is all it needs to be), or NaN.
+template <class V, bool kBias>
+float first_vector_shift(const BiasedColumn<V, kBias>& v, std::int64_t rows) {
   using Floats = typename V::Floats;
-  if (rows <= kSoftmaxScratchRows) {  // the common column: one pass with K from the first vector
-    Floats lo;
-    const Floats first = rows >= static_cast<std::int64_t>(Floats::size)
-                             ? v.value(0, AllLanes<V>{}, lo)
-                             : FirstLanes<V>{rows}.keep_or(v.value(0, FirstLanes<V>{rows}, lo), Floats(-kInfinity));
-    const float shift = shift_for(horizontal_max<V>(first));
-    if (shift == shift && softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next)) return;
-  }
+  Floats lo;
+  const Floats first = rows >= static_cast<std::int64_t>(Floats::size)
+                           ? v.value(0, AllLanes<V>{}, lo)
+                           : FirstLanes<V>{rows}.keep_or(v.value(0, FirstLanes<V>{rows}, lo), Floats(-kInfinity));
+  return shift_for(horizontal_max<V>(first));
+}
+
+// A column the one-pass scaled way could not take: its range first, then the scaled way with K from its maximum
+// where the column is moderate, else the general way.
+template <class V, class Writer, bool kBias>
+void softmax_column_from_range(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch,
+                               const float* next) {
+  using Floats = typename V::Floats;
   ColumnRange<V> range;
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
     Floats lo;
@@ -228,11 +271,36 @@ void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t r
   });
   const float max = horizontal_max<V>(range.max_lanes);
   const float min = horizontal_min<V>(range.min_lanes);
-  if (is_moderate_column(max, min, rows) && max <= kReducibleMagnitude && min >= -kReducibleMagnitude &&
-      softmax_column_scaled<V, Writer>(v, shift_for(max), a, rows, scratch, next)) {
+  const float shift = shift_for(max);  // NaN beyond kReducibleMagnitude
+  if (is_moderate_column(max, min, rows) && shift == shift &&
+      softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next)) {
     return;
   }
   softmax_column_general<V>(v, max, a, rows);
+}
+
+template <class V, class Writer, bool kBias>
+void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch, const float* next) {
+  if (rows <= kSoftmaxScratchRows) {  // the common column: one pass with K from the first vector
+    const float shift = first_vector_shift(v, rows);
+    if (shift == shift && softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next)) return;
+  }
+  softmax_column_from_range<V, Writer>(v, a, rows, scratch, next);
+}
+
+// a = softmax(z + bias) for one column of rows >= 1 with e^bias tabulated (FMA ISAs); the fallbacks use z + bias.
+template <class V, class Writer>
+void softmax_column_with_bias_exponentials(const float* z, const float* bias, const BiasExponentials& exponentials,
+                                           float* a, std::int64_t rows, float* scratch, const float* next) {
+  const BiasedColumn<V, true> v{z, bias};
+  if (rows <= kSoftmaxScratchRows) {
+    const float shift = first_vector_shift(v, rows);
+    if (shift == shift && softmax_column_scaled<V, Writer>(TabulatedBiasColumn<V>{z, bias, exponentials}, shift, a,
+                                                          rows, scratch, next)) {
+      return;
+    }
+  }
+  softmax_column_from_range<V, Writer>(v, a, rows, scratch, next);
 }
 
 // a = softmax(z + bias) for one column of rows >= 1; bias may be nullptr; scratch: kSoftmaxScratchRows floats,

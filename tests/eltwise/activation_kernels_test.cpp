@@ -181,17 +181,49 @@ TEST_P(ActivationKernels, NoSubnormalOutputs) {
                             forward_budget(Activation::Softmax, false)));
 }
 
+// Column counts on both sides of the one from which the FMA ISAs tabulate e^bias (512) instead of forming z + bias.
+constexpr std::int64_t kSoftmaxColumnCounts[] = {6, 600};
+
 TEST_P(ActivationKernels, SoftmaxIsExactForLargeShiftsAndBiases) {
-  // v = z + bias is formed exactly (as the reference does in double): columns shifted by 1e4 keep 4 ulp.
+  // v = z + bias is formed exactly (as the reference does in double): columns shifted by 1e4 keep 4 ulp. Biases of
+  // +-1e3 are beyond the tabulated range (+-100); those of +-90 are within it.
   const std::uint64_t seed = derive_seed(400);
   NNK_SEED_TRACE(seed);
-  Matrix z = random_matrix(33, 6, seed, -30.0f, 30.0f);
-  for (std::int64_t j = 0; j < z.cols(); ++j)
-    for (std::int64_t i = 0; i < z.rows(); ++i) z(i, j) += 1e4f * static_cast<float>(j % 3);
-  const Matrix bias = random_matrix(33, 1, seed + 1, -1e3f, 1e3f);
-  Matrix a(33, 6);
-  bias_activation_forward(Activation::Softmax, z, bias, a);
-  EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+  for (std::int64_t cols : kSoftmaxColumnCounts) {
+    for (float bias_range : {1e3f, 90.0f}) {
+      SCOPED_TRACE(::testing::Message() << "cols " << cols << ", bias within +-" << bias_range);
+      Matrix z = random_matrix(33, cols, seed, -30.0f, 30.0f);
+      for (std::int64_t j = 0; j < z.cols(); ++j)
+        for (std::int64_t i = 0; i < z.rows(); ++i) z(i, j) += 1e4f * static_cast<float>(j % 3);
+      const Matrix bias = random_matrix(33, 1, seed + 1, -bias_range, bias_range);
+      Matrix a(33, cols);
+      bias_activation_forward(Activation::Softmax, z, bias, a);
+      EXPECT_TRUE(
+          within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+    }
+  }
+}
+
+TEST_P(ActivationKernels, SoftmaxWithBiasOverColumnsWithNaNOrInfinityMatchesTheReference) {
+  // The tabulated e^bias path meets the columns it cannot take (NaN, +-inf, |z| beyond its exact reduction) and hands
+  // them to the general way; a bias with a NaN or beyond +-100 is never tabulated.
+  const Matrix pattern = matrix_from_rows({{1, kNaN, kInf, -kInf, -kInf, 1000, 420},
+                                           {2, 0, 0, 1, -kInf, -1000, 430},
+                                           {3, 1, 1, 2, -kInf, 0, 425}});
+  for (std::int64_t cols : kSoftmaxColumnCounts) {
+    Matrix z(3, cols);
+    for (std::int64_t j = 0; j < cols; ++j)
+      for (std::int64_t i = 0; i < 3; ++i) z(i, j) = pattern(i, j % pattern.cols());
+    for (const Matrix& bias : {matrix_from_rows({{0.5f}, {-2.0f}, {80.0f}}), matrix_from_rows({{0.5f}, {kNaN}, {1.0f}}),
+                               matrix_from_rows({{0.5f}, {200.0f}, {1.0f}})}) {
+      SCOPED_TRACE(::testing::Message() << "cols " << cols << ", bias " << bias(0, 0) << " " << bias(1, 0) << " "
+                                        << bias(2, 0));
+      Matrix a(3, cols);
+      bias_activation_forward(Activation::Softmax, z, bias, a);
+      EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+      EXPECT_TRUE(std::isnan(a(0, 1)) && std::isnan(a(0, 2)) && std::isnan(a(0, 4)));
+    }
+  }
 }
 
 TEST_P(ActivationKernels, SoftmaxColumnsWhoseFirstRowsMisleadTheShiftMatchTheReference) {
@@ -201,20 +233,27 @@ TEST_P(ActivationKernels, SoftmaxColumnsWhoseFirstRowsMisleadTheShiftMatchTheRef
   const std::uint64_t seed = derive_seed(410);
   NNK_SEED_TRACE(seed);
   for (std::int64_t rows : {17, 40, 100, 1000}) {
-    SCOPED_TRACE(::testing::Message() << "rows " << rows);
-    Matrix z = random_matrix(rows, 4, seed + static_cast<std::uint64_t>(rows), -5.0f, 5.0f);
-    for (std::int64_t i = 0; i < rows; ++i) {
-      if (i < 32) z(i, 0) -= 65.0f;  // first rows far below the maximum: the estimate is too low
-      z(i, 1) += 400.0f;             // a narrow column beyond the range where the reduction is exact without FMA
+    for (std::int64_t cols : {std::int64_t{4}, kSoftmaxColumnCounts[1]}) {  // columns j and j % 4 alike
+      SCOPED_TRACE(::testing::Message() << "rows " << rows << ", cols " << cols);
+      Matrix z = random_matrix(rows, cols, seed + static_cast<std::uint64_t>(rows), -5.0f, 5.0f);
+      for (std::int64_t j = 0; j < cols; ++j) {
+        for (std::int64_t i = 0; i < rows; ++i) {
+          if (j % 4 == 0 && i < 32) z(i, j) -= 65.0f;  // first rows far below the maximum: the estimate is too low
+          if (j % 4 == 1) z(i, j) += 400.0f;  // a narrow column beyond the range where the reduction is exact
+        }
+        if (j % 4 == 2) {  // spreads at the edge of the moderate bound, with and without the first row on top
+          z(rows - 1, j) = -74.9f;
+          z(0, j) = 5.0f;
+        }
+        if (j % 4 == 3) z(rows - 1, j) = 74.0f;
+      }
+      const Matrix bias = random_matrix(rows, 1, seed + 1, -1.0f, 1.0f);
+      Matrix a(rows, cols);
+      bias_activation_forward(Activation::Softmax, z, bias, a);
+      EXPECT_TRUE(has_no_subnormals(a));
+      EXPECT_TRUE(
+          within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
     }
-    z(rows - 1, 2) = -74.9f;  // spreads at the edge of the moderate bound, with and without the first row on top
-    z(0, 2) = 5.0f;
-    z(rows - 1, 3) = 74.0f;
-    const Matrix bias = random_matrix(rows, 1, seed + 1, -1.0f, 1.0f);
-    Matrix a(rows, 4);
-    bias_activation_forward(Activation::Softmax, z, bias, a);
-    EXPECT_TRUE(has_no_subnormals(a));
-    EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
   }
 }
 
