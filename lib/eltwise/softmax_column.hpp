@@ -18,6 +18,10 @@
 // leave the normal range, so its range checks drop out. Which K is used does not change a bit of the result: the
 // scaled p, S and 1 / S differ by exact powers of two.
 //
+// A bias shared by many columns (bias_exponentials.hpp) can come tabulated as e^bias = 2^power (high + low): the
+// scaled way then multiplies e^z by it (TabulatedBiasColumn) instead of forming z + bias exactly, five vector
+// operations fewer per vector; the fallbacks use z + bias as above.
+//
 // Every output is within 3 ulp on the accuracy sweep (tests/eltwise/accuracy_sweep_test.cpp; the budget is
 // 4). The general way flushes outputs below FLT_MIN to 0; a NaN or +inf anywhere makes the column NaN, and a column
 // of -inf is NaN, as in the reference.
@@ -187,7 +191,7 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
 // S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
 // positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
 // (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
-// next: a column that comes after this one, or nullptr; it is prefetched here, one cache line per 64 bytes of rows,
+// next: a column that comes later, or nullptr; it is prefetched into L2 here, one cache line per 64 bytes of rows,
 // so that it is read from cache rather than memory.
 template <class V, class Writer, class Column>
 bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t rows, float* scratch,
@@ -204,7 +208,7 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
     k_range.add(lanes, k);
     const Floats p = Ops::times_power_of_two(m, k - shift_k);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
-    if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 3);
+    if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
     return p;
   };
   DoubleSum<V> sum;
