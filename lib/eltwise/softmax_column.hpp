@@ -142,7 +142,6 @@ template <class V>
 struct TabulatedBiasColumn {
   using Floats = typename V::Floats;
   const float* z;
-  const float* bias;
   BiasExponentials exponentials;
   // e^v = 2^k m: returns m in [1/2, 2] and sets k = round(z / ln 2) + power, r = z - round(z / ln 2) ln 2. k's bound
   // below keeps |round(z / ln 2)| <= kLargestReducibleK, where the reduction is exact.
@@ -299,7 +298,7 @@ void softmax_column_with_bias_exponentials(const float* z, const float* bias, co
   const BiasedColumn<V, true> v{z, bias};
   if (rows <= kSoftmaxScratchRows) {
     const float shift = first_vector_shift(v, rows);
-    if (shift == shift && softmax_column_scaled<V, Writer>(TabulatedBiasColumn<V>{z, bias, exponentials}, shift, a,
+    if (shift == shift && softmax_column_scaled<V, Writer>(TabulatedBiasColumn<V>{z, exponentials}, shift, a,
                                                           rows, scratch, next)) {
       return;
     }
