@@ -70,14 +70,15 @@ struct AdamStep {
 // Rows of dZ one bias_gradient call sums at most: its double accumulators (8 KiB) stay in L1.
 inline constexpr std::int64_t kBiasGradientRowBlock = 1024;
 
-// e^bias[i] = 2^power[i] (high[i] + low[i]) for every row of a softmax bias (bias_exponentials.hpp computes it once
-// per call): with it a softmax kernel multiplies e^z by e^bias instead of forming z + bias exactly. high lies in
-// [1/sqrt 2, sqrt 2], |low| <= ulp(high) / 2; largest_power is the largest |power[i]|.
+// e^bias[i] = high[i] + low[i] for every row of a softmax bias (bias_exponentials.hpp computes it once per call): with
+// it a softmax kernel multiplies e^z by e^bias instead of forming z + bias exactly. high is normal and
+// |low| <= ulp(high) / 2; min_power and max_power bound round(bias[i] / ln 2) over the rows (e^bias = 2^power m, m in
+// [1/sqrt 2, sqrt 2]).
 struct BiasExponentials {
-  const float* power;
   const float* high;
   const float* low;
-  float largest_power;
+  float min_power;
+  float max_power;
 };
 
 struct EltwiseKernelSet {

@@ -18,9 +18,9 @@
 // leave the normal range, so its range checks drop out. Which K is used does not change a bit of the result: the
 // scaled p, S and 1 / S differ by exact powers of two.
 //
-// A bias shared by many columns (bias_exponentials.hpp) can come tabulated as e^bias = 2^power (high + low): the
-// scaled way then multiplies e^z by it (TabulatedBiasColumn) instead of forming z + bias exactly, five vector
-// operations fewer per vector; the fallbacks use z + bias as above.
+// A bias shared by many columns (bias_exponentials.hpp) can come tabulated as e^bias = high + low: the scaled way
+// then multiplies e^z by it (TabulatedBiasColumn) instead of forming z + bias exactly, five vector operations fewer
+// per vector; the fallbacks use z + bias as above.
 //
 // Every output is within 3 ulp on the accuracy sweep (tests/eltwise/accuracy_sweep_test.cpp; the budget is
 // 4). The general way flushes outputs below FLT_MIN to 0; a NaN or +inf anywhere makes the column NaN, and a column
@@ -44,7 +44,7 @@ inline constexpr float kModerateSpread = 75.0f;
 // |v| <= 350: k = round(v / ln 2) stays within 2^9, where reduce_by_ln2's first step is exact.
 inline constexpr float kReducibleMagnitude = 350.0f;
 // The scaled way's bounds on k = round(v / ln 2) (softmax_column_scaled):
-inline constexpr float kLargestReducibleK = 505.0f;  // |v| <= 350
+inline constexpr float kLargestReducibleK = 505.0f;  // |v| <= 350: exact reduction (its first step)
 inline constexpr float kLargestShiftedK = 40.0f;     // p = 2^(k - K) e^r <= 2^41: S <= 2^53
 inline constexpr float kSmallestShiftedK = -110.0f;  // p >= 2^-111 (e^r >= 1/2): p, S and 1 / S's low part normal
 inline constexpr float kLargestSpreadK = 108.0f;     // a spread <= 76.3: every output >= e^-76.3 / 4096 > FLT_MIN
@@ -96,6 +96,33 @@ struct InverseSum {
   Floats times(Floats p) const { return mul_add(p, hi, p * lo); }
 };
 
+// The scaled way's k = round(x / ln 2) and its scaling by 2^(k - K) for a column shift K (an integer, |K| <=
+// kLargestReducibleK): one FMA rounds x log2(e) + (1.5 2^23 - K) to t = 1.5 2^23 + (k - K), whose low mantissa bits
+// hold k - K, so that t shifted left by 23 (as integers) is already the exponent field of 2^(k - K): no conversion
+// and no subtraction of K per vector. t is also what the column's range is tracked in (k = t - offset, exactly).
+template <class Floats>
+struct ShiftedRounding {
+  float offset;  // 1.5 2^23 - K: an integer in [2^23, 2^24), exact
+  explicit ShiftedRounding(float shift) : offset(kRoundingShifter - shift) {}
+  // Returns k and sets r = x - k ln 2 (exact first step for |k| <= kLargestReducibleK) and t; for |x| beyond
+  // ~2^21, t and k are merely large (k_of tells).
+  Floats reduce(Floats x, Floats& r, Floats& t) const {
+    const Floats offset_lanes(offset);
+    t = mul_add(x, Floats(kLog2E), offset_lanes);
+    const Floats k = t - offset_lanes;
+    r = neg_mul_add(k, Floats(kLn2Low), neg_mul_add(k, Floats(kLn2High), x));
+    return k;
+  }
+  // k for one value of t: exact for the t of reduce (the ranges the scaled way checks).
+  float k_of(float t) const { return t - offset; }
+  // m 2^(k - K) for the t of reduce: k - K added to m's exponent field, so m 2^(k - K) must be normal (the scaled
+  // way's bounds make it so; a column outside them is discarded).
+  static Floats scale(Floats m, Floats t) {
+    using Ops = OpsOf<Floats>;
+    return Ops::as_floats(Ops::add(Ops::as_ints(m), Ops::template shift_left<23>(Ops::as_ints(t))));
+  }
+};
+
 // Passes 2 and 3 may take the moderate way: finite, within the spread, short enough for the scratch buffer.
 inline bool is_moderate_column(float max, float min, std::int64_t rows) {
   return rows <= kSoftmaxScratchRows && max - min <= kModerateSpread;  // false for NaN and infinite max or min
@@ -120,40 +147,43 @@ struct BiasedColumn {
       return zi;
     }
   }
-  // e^v = 2^k m: returns m = e^r (in [1/sqrt 2, sqrt 2]) and sets k = round(v / ln 2), r = v - k ln 2 (exact for
-  // |k| <= kLargestReducibleK).
+  // e^v = 2^k m: returns m = e^r (in [1/sqrt 2, sqrt 2]) for k = round(v / ln 2), r = v - k ln 2, and sets t
+  // (ShiftedRounding).
   template <class Lanes>
-  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, Floats& k) const {
+  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, const ShiftedRounding<Floats>& rounding,
+                            Floats& t) const {
     Floats v_lo;
     const Floats v_hi = value(i, lanes, v_lo);
     Floats r;
-    k = reduce_by_ln2(v_hi, r);
+    rounding.reduce(v_hi, r, t);
     if constexpr (kBias) r = r + v_lo;
     return exp_minus_one_reduced(r) + Floats(1.0f);
   }
-  // The largest |k| for which scaled_exponential's reduction is exact.
-  float largest_reducible_k() const { return kLargestReducibleK; }
+  // m = 2^power m' with m' in [1/2, 2]: the bounds of power over the column.
+  float min_power() const { return 0.0f; }
+  float max_power() const { return 0.0f; }
 };
 
-// v = z + bias with e^bias tabulated (BiasExponentials): e^v = e^z 2^power (high + low), so that no exact z + bias is
+// v = z + bias with e^bias tabulated (BiasExponentials): e^v = e^z (high + low), so that no exact z + bias is
 // needed. FMA ISAs only: m = high + (high (e^r - 1) + low) rounds twice, each time by at most half an ulp of a
-// partial result of e^v's mantissa.
+// partial result of m.
 template <class V>
 struct TabulatedBiasColumn {
   using Floats = typename V::Floats;
   const float* z;
   BiasExponentials exponentials;
-  // e^v = 2^k m: returns m in [1/2, 2] and sets k = round(z / ln 2) + power, r = z - round(z / ln 2) ln 2. k's bound
-  // below keeps |round(z / ln 2)| <= kLargestReducibleK, where the reduction is exact.
+  // e^v = 2^k m: returns m = e^r e^bias for k = round(z / ln 2), r = z - k ln 2, and sets t (ShiftedRounding).
   template <class Lanes>
-  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, Floats& k) const {
+  Floats scaled_exponential(std::int64_t i, const Lanes& lanes, const ShiftedRounding<Floats>& rounding,
+                            Floats& t) const {
     Floats r;
-    const Floats k_z = reduce_by_ln2(lanes.load(z + i), r);
-    k = k_z + lanes.load(exponentials.power + i);
+    rounding.reduce(lanes.load(z + i), r, t);
     const Floats high = lanes.load(exponentials.high + i);
     return mul_add(high, exp_minus_one_reduced(r), lanes.load(exponentials.low + i)) + high;
   }
-  float largest_reducible_k() const { return kLargestReducibleK - exponentials.largest_power; }
+  // m = 2^power m' with m' = e^r e^(bias - power ln 2) in [1/2, 2].
+  float min_power() const { return exponentials.min_power; }
+  float max_power() const { return exponentials.max_power; }
 };
 
 // Any column: p stored in a, then scaled in place, with every range check (regular stores).
@@ -182,11 +212,12 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
 
 // The scaled way: p = e^(v - K ln 2) = 2^(k - K) m, with k and m from the column's scaled_exponential
 // (BiasedColumn: k = round(v / ln 2), m = e^r, r = v - k ln 2, whose first step v - k ln2_high is exact for
-// |k| <= kLargestReducibleK, so only z + bias needs an exact float pair; TabulatedBiasColumn: e^z times a tabulated
-// e^bias). p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written once by Writer. Returns
-// false, having written nothing, when the column's range in k does not fit the bounds kLargestReducibleK (the
-// column's own, below), kLargestShiftedK, kSmallestShiftedK and kLargestSpreadK (NaN lanes may pass unseen: they
-// make S, and so the whole column, NaN, as in the reference).
+// |k| <= kLargestReducibleK, so only z + bias needs an exact float pair; TabulatedBiasColumn: k = round(z / ln 2),
+// m = e^r times a tabulated e^bias). p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written
+// once by Writer. Returns false, having written nothing, when the column's range does not fit the bounds
+// kLargestReducibleK (on k), kLargestShiftedK, kSmallestShiftedK and kLargestSpreadK (on k plus the column's power
+// bounds: m = 2^power m', m' in [1/2, 2]). NaN lanes may pass unseen: they make S, and so the whole column, NaN, as
+// in the reference.
 // S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
 // positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
 // (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
@@ -199,13 +230,13 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   using Ops = OpsOf<Floats>;
   constexpr std::int64_t kWidth = Floats::size;
   constexpr std::int64_t kFour = 4 * kWidth;
-  const Floats shift_k(shift);
-  ColumnRange<V> k_range;
+  const ShiftedRounding<Floats> rounding(shift);
+  ColumnRange<V> t_range;
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
-    Floats k;
-    const Floats m = v.scaled_exponential(i, lanes, k);
-    k_range.add(lanes, k);
-    const Floats p = Ops::times_power_of_two(m, k - shift_k);
+    Floats t;
+    const Floats m = v.scaled_exponential(i, lanes, rounding, t);
+    t_range.add(lanes, t);
+    const Floats p = rounding.scale(m, t);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
     return p;
@@ -230,11 +261,13 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   for_each_vector<V>(rows - start, [&](std::int64_t offset, auto lanes) {
     sum.add(lanes.keep(exponential_at(start + offset, lanes)));
   });
-  const float k_max = horizontal_max<V>(k_range.max_lanes);
-  const float k_min = horizontal_min<V>(k_range.min_lanes);
-  const float largest_k = v.largest_reducible_k();
-  const bool fits = k_max <= largest_k && k_min >= -largest_k && k_max - shift <= kLargestShiftedK &&
-                    k_min - shift >= kSmallestShiftedK && k_max - k_min <= kLargestSpreadK;  // false for infinite k
+  const float k_max = rounding.k_of(horizontal_max<V>(t_range.max_lanes));
+  const float k_min = rounding.k_of(horizontal_min<V>(t_range.min_lanes));
+  const float power_max = k_max + v.max_power();
+  const float power_min = k_min + v.min_power();
+  const bool fits = k_max <= kLargestReducibleK && k_min >= -kLargestReducibleK &&  // false for infinite k
+                    power_max - shift <= kLargestShiftedK && power_min - shift >= kSmallestShiftedK &&
+                    power_max - power_min <= kLargestSpreadK;
   if (!fits) return false;
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);

@@ -71,11 +71,16 @@ inline auto is_finite(B x) {
   return OpsOf<B>::less_equal(OpsOf<B>::abs(x), B(std::numeric_limits<float>::max()));
 }
 
-// Round-to-nearest-even of x as a float, for |x| < 2^22: adding 1.5 * 2^23 pushes the fraction bits out.
+// Adding 1.5 * 2^23 to a float of magnitude below 2^22 pushes its fraction bits out: the sum is an integer, and its
+// low mantissa bits hold that integer minus 1.5 * 2^23 (two's complement in 23 bits).
+constexpr float kRoundingShifter = 12582912.0f;
+
+// x * y rounded to a nearest integer, as a float, for |x * y| < 2^22: one rounding of the exact product where the
+// ISA has FMA.
 template <class B>
-inline B round_to_integer(B x) {
-  const B shifter(12582912.0f);  // 1.5 * 2^23
-  return (x + shifter) - shifter;
+inline B round_product_to_integer(B x, B y) {
+  const B shifter(kRoundingShifter);
+  return mul_add(x, y, shifter) - shifter;
 }
 
 // c[0] + c[1] x + ... + c[N-1] x^(N-1) by Horner's rule.
@@ -125,7 +130,7 @@ inline B exp_minus_one_reduced(B r) {
 // k = round(x / ln2) and r = x - k ln2 in [-ln2/2, ln2/2] (Cody-Waite: exact first step), for |x| < 2^22 ln2.
 template <class B>
 inline B reduce_by_ln2(B x, B& r) {
-  const B k = round_to_integer(x * B(kLog2E));
+  const B k = round_product_to_integer(x, B(kLog2E));
   r = neg_mul_add(k, B(kLn2Low), neg_mul_add(k, B(kLn2High), x));  // k * kLn2High is exact: 24 bits at most
   return k;
 }
