@@ -69,6 +69,15 @@ inline float horizontal_min(typename V::Floats v) {
   return result;
 }
 
+template <class V>
+inline bool any_nan(typename V::Floats v) {
+  alignas(64) float lanes[V::Floats::size];
+  v.store_aligned(lanes);
+  bool nan = false;
+  for (std::size_t k = 0; k < V::Floats::size; ++k) nan = nan || lanes[k] != lanes[k];
+  return nan;
+}
+
 // Max and min of the values a column walk produces.
 template <class V>
 struct ColumnRange {
@@ -216,8 +225,8 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
 // m = e^r times a tabulated e^bias). p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written
 // once by Writer. Returns false, having written nothing, when the column's range does not fit the bounds
 // kLargestReducibleK (on k), kLargestShiftedK, kSmallestShiftedK and kLargestSpreadK (on k plus the column's power
-// bounds: m = 2^power m', m' in [1/2, 2]). NaN lanes may pass unseen: they make S, and so the whole column, NaN, as
-// in the reference.
+// bounds: m = 2^power m', m' in [1/2, 2]), or when a value is NaN (the general way then makes the whole column NaN,
+// as the reference does).
 // S = sum p (FMA ISAs): four vectors at a time, (p0 + p1) + (p2 + p3) in float, then into the double lanes. Every p is
 // positive, so each float rounding is a relative error of at most u/2 of a partial sum of S: at most u of S in all
 // (u = 2^-24), for a quarter of the conversions and double additions of a vector-by-vector double sum.
@@ -232,10 +241,13 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   constexpr std::int64_t kFour = 4 * kWidth;
   const ShiftedRounding<Floats> rounding(shift);
   ColumnRange<V> t_range;
+  // NaN once any t is: max and min can drop a NaN lane, and scale() can turn a NaN's payload bits into a finite p.
+  Floats t_sum(0.0f);
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats t;
     const Floats m = v.scaled_exponential(i, lanes, rounding, t);
     t_range.add(lanes, t);
+    t_sum = t_sum + lanes.keep(t);
     const Floats p = rounding.scale(m, t);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
@@ -268,7 +280,7 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   const bool fits = k_max <= kLargestReducibleK && k_min >= -kLargestReducibleK &&  // false for infinite k
                     power_max - shift <= kLargestShiftedK && power_min - shift >= kSmallestShiftedK &&
                     power_max - power_min <= kLargestSpreadK;
-  if (!fits) return false;
+  if (!fits || any_nan<V>(t_sum)) return false;
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {

@@ -4,6 +4,7 @@
 // adds in double; near 0 the rounding of the sum dominates the ulp count); tanh 4 ulp; softmax 4 ulp per element;
 // identity and ReLU exact. Derivatives: one rounding with FMA (1 ulp from the reference, which rounds twice),
 // 2 ulp without; backward adds the product's rounding.
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
@@ -222,6 +223,32 @@ TEST_P(ActivationKernels, SoftmaxWithBiasOverColumnsWithNaNOrInfinityMatchesTheR
       bias_activation_forward(Activation::Softmax, z, bias, a);
       EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
       EXPECT_TRUE(std::isnan(a(0, 1)) && std::isnan(a(0, 2)) && std::isnan(a(0, 4)));
+    }
+  }
+}
+
+TEST_P(ActivationKernels, SoftmaxColumnWithANaNOfAnyPayloadIsNaN) {
+  // The fast way builds 2^k from the bits of an integer-valued float and adds them to an exponent field: a NaN's
+  // payload bits must not turn into a finite exponential. NaNs with low payload bits set, one row deep in columns
+  // of both widths (with and without the tabulated e^bias), with and without a bias.
+  const std::uint32_t payloads[] = {0x7FC00000u, 0x7FC00001u, 0x7FC001FFu, 0xFFC000A5u, 0x7F800123u};
+  for (std::int64_t cols : kSoftmaxColumnCounts) {
+    for (std::uint32_t bits : payloads) {
+      for (bool with_bias : {false, true}) {
+        SCOPED_TRACE(::testing::Message() << "cols " << cols << ", NaN bits " << std::hex << bits
+                                          << (with_bias ? ", bias" : ""));
+        const std::int64_t rows = 40;
+        Matrix z = random_matrix(rows, cols, derive_seed(420), -3.0f, 3.0f);
+        for (std::int64_t j = 0; j < cols; j += 3) z(17, j) = std::bit_cast<float>(bits);
+        const Matrix bias = with_bias ? random_matrix(rows, 1, derive_seed(421), -1.0f, 1.0f) : Matrix();
+        Matrix a(rows, cols);
+        bias_activation_forward(Activation::Softmax, z, with_bias ? ConstMatrixView(bias) : ConstMatrixView(), a);
+        for (std::int64_t j = 0; j < cols; ++j) {
+          for (std::int64_t i = 0; i < rows; ++i) {
+            ASSERT_EQ(std::isnan(a(i, j)), j % 3 == 0) << "row " << i << ", column " << j << ": " << a(i, j);
+          }
+        }
+      }
     }
   }
 }
