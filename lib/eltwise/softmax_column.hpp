@@ -27,8 +27,10 @@
 // of -inf is NaN, as in the reference.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "eltwise/column_vectors.hpp"
 #include "eltwise/vector_math.hpp"
@@ -69,15 +71,6 @@ inline float horizontal_min(typename V::Floats v) {
   return result;
 }
 
-template <class V>
-inline bool any_nan(typename V::Floats v) {
-  alignas(64) float lanes[V::Floats::size];
-  v.store_aligned(lanes);
-  bool nan = false;
-  for (std::size_t k = 0; k < V::Floats::size; ++k) nan = nan || lanes[k] != lanes[k];
-  return nan;
-}
-
 // Max and min of the values a column walk produces.
 template <class V>
 struct ColumnRange {
@@ -89,6 +82,36 @@ struct ColumnRange {
     using Ops = OpsOf<Floats>;
     max_lanes = Ops::max(max_lanes, lanes.keep_or(v, Floats(-kInfinity)));
     min_lanes = Ops::min(min_lanes, lanes.keep_or(v, Floats(kInfinity)));
+  }
+};
+
+// The range of the scaled way's t (ShiftedRounding), tracked on its bits as signed integers: wherever a column fits,
+// t is a positive float, whose bits order as its values do; a NaN (either sign), an infinity or a negative t lands
+// beyond one end, so no NaN slips through as it can through float max and min (which may drop a NaN lane).
+template <class V>
+struct BitsRange {
+  using Floats = typename V::Floats;
+  using Ops = OpsOf<Floats>;
+  using Ints = typename Ops::Ints;
+  Ints max_bits = Ints(std::numeric_limits<std::int32_t>::min());
+  Ints min_bits = Ints(std::numeric_limits<std::int32_t>::max());
+  template <class Lanes>
+  void add(const Lanes& lanes, Floats t) {
+    max_bits = Ops::max_int(max_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(INT32_MIN)))));
+    min_bits = Ops::min_int(min_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(INT32_MAX)))));
+  }
+  // The largest and smallest t, as floats (NaN, an infinity or a negative value where the column has one).
+  float max() const { return std::bit_cast<float>(reduce(max_bits, [](std::int32_t a, std::int32_t b) { return a > b; })); }
+  float min() const { return std::bit_cast<float>(reduce(min_bits, [](std::int32_t a, std::int32_t b) { return a < b; })); }
+
+ private:
+  template <class Better>
+  static std::int32_t reduce(Ints v, Better better) {
+    alignas(64) std::int32_t lanes[Ints::size];
+    v.store_aligned(lanes);
+    std::int32_t result = lanes[0];
+    for (std::size_t k = 1; k < Ints::size; ++k) result = better(lanes[k], result) ? lanes[k] : result;
+    return result;
   }
 };
 
@@ -240,14 +263,11 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   constexpr std::int64_t kWidth = Floats::size;
   constexpr std::int64_t kFour = 4 * kWidth;
   const ShiftedRounding<Floats> rounding(shift);
-  ColumnRange<V> t_range;
-  // NaN once any t is: max and min can drop a NaN lane, and scale() can turn a NaN's payload bits into a finite p.
-  Floats t_sum(0.0f);
+  BitsRange<V> t_range;  // a NaN must be seen: scale() could turn its payload bits into a finite p
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats t;
     const Floats m = v.scaled_exponential(i, lanes, rounding, t);
     t_range.add(lanes, t);
-    t_sum = t_sum + lanes.keep(t);
     const Floats p = rounding.scale(m, t);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
@@ -273,14 +293,14 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   for_each_vector<V>(rows - start, [&](std::int64_t offset, auto lanes) {
     sum.add(lanes.keep(exponential_at(start + offset, lanes)));
   });
-  const float k_max = rounding.k_of(horizontal_max<V>(t_range.max_lanes));
-  const float k_min = rounding.k_of(horizontal_min<V>(t_range.min_lanes));
+  const float k_max = rounding.k_of(t_range.max());  // NaN where the column has a NaN
+  const float k_min = rounding.k_of(t_range.min());
   const float power_max = k_max + v.max_power();
   const float power_min = k_min + v.min_power();
   const bool fits = k_max <= kLargestReducibleK && k_min >= -kLargestReducibleK &&  // false for infinite k
                     power_max - shift <= kLargestShiftedK && power_min - shift >= kSmallestShiftedK &&
-                    power_max - power_min <= kLargestSpreadK;
-  if (!fits || any_nan<V>(t_sum)) return false;
+                    power_max - power_min <= kLargestSpreadK;  // false for NaN
+  if (!fits) return false;
   const InverseSum<Floats> inverse(sum.total());
   Writer out(a);
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {

@@ -14,7 +14,7 @@
 //   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c and
 //   neg_mul_add(a, b, c) = c - a * b (each fused where the ISA has FMA), sqrt,
 //   to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints / as_floats (bit casts),
-//   shift_left<n>, shift_right<n> (arithmetic), bit_and, add, sub on Ints,
+//   shift_left<n>, shift_right<n> (arithmetic), bit_and, add, sub, max_int, min_int (signed) on Ints,
 //   times_power_of_two(x, k) = x * 2^k for an integer-valued k with a normal result (AVX-512: vscalefps, one
 //   operation instead of three; elsewhere k is added to the exponent bits).
 #pragma once
@@ -67,6 +67,8 @@ struct VectorOps<xsimd::avx512bw> {
   static Ints bit_and(Ints a, Ints b) { return _mm512_and_si512(a, b); }
   static Ints add(Ints a, Ints b) { return _mm512_add_epi32(a, b); }
   static Ints sub(Ints a, Ints b) { return _mm512_sub_epi32(a, b); }
+  static Ints max_int(Ints a, Ints b) { return _mm512_max_epi32(a, b); }
+  static Ints min_int(Ints a, Ints b) { return _mm512_min_epi32(a, b); }
   static Floats times_power_of_two(Floats x, Floats k) { return _mm512_scalef_ps(x, k); }
 };
 #endif
@@ -107,6 +109,8 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Ints bit_and(Ints a, Ints b) { return _mm256_and_si256(a, b); }
   static Ints add(Ints a, Ints b) { return _mm256_add_epi32(a, b); }
   static Ints sub(Ints a, Ints b) { return _mm256_sub_epi32(a, b); }
+  static Ints max_int(Ints a, Ints b) { return _mm256_max_epi32(a, b); }
+  static Ints min_int(Ints a, Ints b) { return _mm256_min_epi32(a, b); }
   static Floats times_power_of_two(Floats x, Floats k) {
     return as_floats(add(as_ints(x), shift_left<23>(to_int(k))));
   }
@@ -150,6 +154,12 @@ struct VectorOps<xsimd::sse2> {
   static Ints bit_and(Ints a, Ints b) { return _mm_and_si128(a, b); }
   static Ints add(Ints a, Ints b) { return _mm_add_epi32(a, b); }
   static Ints sub(Ints a, Ints b) { return _mm_sub_epi32(a, b); }
+  // SSE2 has no pmaxsd / pminsd (SSE4.1): a compare and a select.
+  static Ints max_int(Ints a, Ints b) { return pick(_mm_cmpgt_epi32(a, b), a, b); }
+  static Ints min_int(Ints a, Ints b) { return pick(_mm_cmpgt_epi32(a, b), b, a); }
+  static Ints pick(__m128i mask, Ints if_true, Ints if_false) {
+    return _mm_or_si128(_mm_and_si128(mask, if_true), _mm_andnot_si128(mask, if_false));
+  }
   static Floats times_power_of_two(Floats x, Floats k) {
     return as_floats(add(as_ints(x), shift_left<23>(to_int(k))));
   }
