@@ -93,16 +93,22 @@ struct BitsRange {
   using Floats = typename V::Floats;
   using Ops = OpsOf<Floats>;
   using Ints = typename Ops::Ints;
-  Ints max_bits = Ints(std::numeric_limits<std::int32_t>::min());
-  Ints min_bits = Ints(std::numeric_limits<std::int32_t>::max());
+  static constexpr std::int32_t kLowest = std::numeric_limits<std::int32_t>::min();
+  static constexpr std::int32_t kHighest = std::numeric_limits<std::int32_t>::max();
+  Ints max_bits = Ints(kLowest);
+  Ints min_bits = Ints(kHighest);
   template <class Lanes>
   void add(const Lanes& lanes, Floats t) {
-    max_bits = Ops::max_int(max_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(INT32_MIN)))));
-    min_bits = Ops::min_int(min_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(INT32_MAX)))));
+    max_bits = Ops::max_int(max_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(kLowest)))));
+    min_bits = Ops::min_int(min_bits, Ops::as_ints(lanes.keep_or(t, Ops::as_floats(Ints(kHighest)))));
   }
   // The largest and smallest t, as floats (NaN, an infinity or a negative value where the column has one).
-  float max() const { return std::bit_cast<float>(reduce(max_bits, [](std::int32_t a, std::int32_t b) { return a > b; })); }
-  float min() const { return std::bit_cast<float>(reduce(min_bits, [](std::int32_t a, std::int32_t b) { return a < b; })); }
+  float max() const {
+    return std::bit_cast<float>(reduce(max_bits, [](std::int32_t a, std::int32_t b) { return a > b; }));
+  }
+  float min() const {
+    return std::bit_cast<float>(reduce(min_bits, [](std::int32_t a, std::int32_t b) { return a < b; }));
+  }
 
  private:
   template <class Better>
@@ -146,14 +152,13 @@ template <class Floats>
 struct ShiftedRounding {
   float offset;  // 1.5 2^23 - K: an integer in [2^23, 2^24), exact
   explicit ShiftedRounding(float shift) : offset(kRoundingShifter - shift) {}
-  // Returns k and sets r = x - k ln 2 (exact first step for |k| <= kLargestReducibleK) and t; for |x| beyond
-  // ~2^21, t and k are merely large (k_of tells).
-  Floats reduce(Floats x, Floats& r, Floats& t) const {
+  // Sets t and r = x - k ln 2 (exact first step for |k| <= kLargestReducibleK); for |x| beyond ~2^21, t is merely
+  // large (k_of tells).
+  void reduce(Floats x, Floats& r, Floats& t) const {
     const Floats offset_lanes(offset);
     t = mul_add(x, Floats(kLog2E), offset_lanes);
     const Floats k = t - offset_lanes;
     r = neg_mul_add(k, Floats(kLn2Low), neg_mul_add(k, Floats(kLn2High), x));
-    return k;
   }
   // k for one value of t: exact for the t of reduce (the ranges the scaled way checks).
   float k_of(float t) const { return t - offset; }
