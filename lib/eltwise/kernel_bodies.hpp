@@ -266,7 +266,7 @@ double categorical_cross_entropy(ConstBlock z, ConstBlock y, Block delta) {
         Floats lo;
         const Floats hi = shifted(lanes.load(zj + i), lo);
         const Floats softmax = inverse.times(exponential_of_sum(hi, lo));
-        out.put(i, lanes, Ops::select(Ops::less(softmax, Floats(kSmallestNormal)), Floats(0.0f), softmax) - yi);
+        out.put(i, lanes, Ops::zero_where(Ops::less(softmax, Floats(kSmallestNormal)), softmax) - yi);
         sum.add(lanes.keep(yi * ((log_s - hi) - lo)));
       });
     }

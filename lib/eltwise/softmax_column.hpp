@@ -52,13 +52,13 @@ inline constexpr float kSmallestShiftedK = -110.0f;  // p >= 2^-111 (e^r >= 1/2)
 inline constexpr float kLargestSpreadK = 108.0f;     // a spread <= 76.3: every output >= e^-76.3 / 4096 > FLT_MIN
 
 // e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
-// without its range checks, which cannot trigger there, and with the scaling by 2^k in one operation where the ISA
-// has one (the same bits: 2^k e^r is normal here).
+// without its range checks, which cannot trigger there (2^k is normal for k >= -110), and with 2^k formed from the
+// rounding itself (reduce_to_power_of_two).
 template <class B>
 inline B exponential_of_moderate_sum(B hi, B lo) {
   B r;
-  const B k = reduce_by_ln2(hi, r);
-  return OpsOf<B>::times_power_of_two(exp_minus_one_reduced(r + lo) + B(1.0f), k);
+  const B power = reduce_to_power_of_two(hi, r);
+  return times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r + lo));
 }
 
 // The largest and smallest lane of v (NaN lanes may or may not be seen: callers get NaN from the sums anyway).
@@ -253,7 +253,7 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
   const InverseSum<Floats> inverse(sum.total());
   for_each_vector<V>(rows, [&](std::int64_t i, auto lanes) {
     const Floats s = inverse.times(lanes.load(a + i));
-    lanes.store(a + i, Ops::select(Ops::less(s, Floats(kSmallestNormal)), Floats(0.0f), s));
+    lanes.store(a + i, Ops::zero_where(Ops::less(s, Floats(kSmallestNormal)), s));
   });
 }
 

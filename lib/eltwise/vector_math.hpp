@@ -10,7 +10,7 @@
 // argument-dependent lookup and silently call it instead.
 //
 // Accuracy, float, against the exact value rounded to float, the same on avx512, avx2 and generic (SSE2):
-//   (exp_minus_one_nonpositive is covered through tanh)
+//   (one_minus_exp_nonpositive is covered through tanh)
 //   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp: every float in [-100, 100] (tests/eltwise/accuracy_sweep_test.cpp
 //   enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp): <= 3 ulp per element on its sweep.
 //   exponential <= 1 ulp, natural_log <= 1 ulp, log_one_plus <= 1 ulp, softplus <= 2 ulp: every 7th float of their
@@ -74,6 +74,8 @@ inline auto is_finite(B x) {
 // Adding 1.5 * 2^23 to a float of magnitude below 2^22 pushes its fraction bits out: the sum is an integer, and its
 // low mantissa bits hold that integer minus 1.5 * 2^23 (two's complement in 23 bits).
 constexpr float kRoundingShifter = 12582912.0f;
+// kRoundingShifter + 127 (exact): the low bits of the rounded sum hold the integer plus 127, a float exponent field.
+constexpr float kPowerShifter = kRoundingShifter + 127.0f;
 
 // x * y rounded to a nearest integer, as a float, for |x * y| < 2^22: one rounding of the exact product where the
 // ISA has FMA.
@@ -94,7 +96,7 @@ inline B polynomial(B x, const float (&c)[N]) {
 // max(x, 0) that keeps NaN (x86's max(NaN, 0), and so xsimd 8.1's, returns 0).
 template <class B>
 inline B relu(B x) {
-  return OpsOf<B>::select(OpsOf<B>::less_equal(x, B(0.0f)), B(0.0f), x);  // NaN <= 0 is false: NaN passes
+  return OpsOf<B>::zero_where(OpsOf<B>::less_equal(x, B(0.0f)), x);  // NaN <= 0 is false: NaN passes
 }
 
 // --- exp
@@ -135,6 +137,35 @@ inline B reduce_by_ln2(B x, B& r) {
   return k;
 }
 
+// 2^k for k = round(x / ln 2), and r = x - k ln 2 as reduce_by_ln2 sets it, for x with 2^k normal (-126 <= k <= 127).
+// One FMA rounds x log2(e) + kPowerShifter to t, whose low bits then hold k + 127, 2^k's exponent field: t shifted
+// left by 23 is 2^k's bit pattern, without a conversion to integers or an add (3 operations fewer than forming k as
+// an integer and adding it to 1.0's bits). Beyond that range of k the power is meaningless, and for a NaN x so is
+// the power, but r is NaN: callers replace those lanes or let r carry the NaN. Without FMA, x log2(e) is rounded
+// first, and a product that lands on a half-integer may round to the other neighbour than in reduce_by_ln2
+// (kPowerShifter is odd): |r| is ln 2 / 2 either way.
+template <class B>
+inline B reduce_to_power_of_two(B x, B& r) {
+  using Ops = OpsOf<B>;
+  const B shifter(kPowerShifter);
+  const B t = mul_add(x, B(kLog2E), shifter);
+  const B k = t - shifter;
+  r = neg_mul_add(k, B(kLn2Low), neg_mul_add(k, B(kLn2High), x));
+  return Ops::as_floats(Ops::template shift_left<23>(Ops::as_ints(t)));
+}
+
+// 2^k e^r from e^r - 1 and power = 2^k, for a normal result: the same bits as e^r rounded, then scaled. With FMA,
+// 2^k (e^r - 1) + 2^k is rounded once (one operation); without, 2^k (e^r - 1) alone could be subnormal, and flushed
+// to zero, so e^r is rounded first.
+template <class B>
+inline B times_exp_minus_one_plus_one(B power, B exp_minus_one) {
+  if constexpr (OpsOf<B>::kHasFma) {
+    return mul_add(exp_minus_one, power, power);
+  } else {
+    return (exp_minus_one + B(1.0f)) * power;
+  }
+}
+
 // e^x for x in [kMinLogNormal, kMaxLogFloat], <= 1 ulp, NaN -> NaN. Outside that range the result is meaningless:
 // callers bound x or replace those lanes (exponential below does both ends).
 template <class B>
@@ -150,7 +181,7 @@ inline B exponential(B x) {
   using Ops = OpsOf<B>;
   const B in_range = exponential_in_range(x);
   const B bounded = Ops::select(Ops::greater(x, B(kMaxLogFloat)), B(kInf), in_range);
-  return Ops::select(Ops::less(x, B(kMinLogNormal)), B(0.0f), bounded);
+  return Ops::zero_where(Ops::less(x, B(kMinLogNormal)), bounded);
 }
 
 // e^(hi + lo) for a small correction |lo| <= ulp(hi) (the low part of a float pair), <= 1 ulp; +inf above
@@ -165,18 +196,17 @@ inline B exponential_of_sum(B hi, B lo) {
   // Below FLT_MIN: decided on the result, since near the threshold lo can carry hi + lo across it (ulp(hi) is 2^-17
   // there, ~64 ulp of e^x); hi half a unit below kMinLogNormal is clearly under, and keeps k >= -127 with r > 0 when
   // k = -127, so the exponent field above cannot wrap.
-  return Ops::select(Ops::either(Ops::less(hi, B(kMinLogNormal - 0.5f)), Ops::less(bounded, B(kFloatMin))), B(0.0f),
-                     bounded);
+  const auto below = Ops::either(Ops::less(hi, B(kMinLogNormal - 0.5f)), Ops::less(bounded, B(kFloatMin)));
+  return Ops::zero_where(below, bounded);
 }
 
-// e^v - 1 for v in [-40, 0], NaN -> NaN: 2^k (e^r - 1) + (2^k - 1) with one rounding (FMA), accurate near 0 where
-// e^v - 1 = v (1 + ...), and equal to -1 in float below v = -17.
+// 1 - e^v = -expm1(v) for v in [-40, 0], NaN -> NaN: (1 - 2^k) - 2^k (e^r - 1) with one rounding (FMA), accurate
+// near 0 where 1 - e^v = -v (1 + ...), and equal to 1 in float below v = -17; +0 (not -0) for v = +-0.
 template <class B>
-inline B exp_minus_one_nonpositive(B v) {
+inline B one_minus_exp_nonpositive(B v) {
   B r;
-  const B k = reduce_by_ln2(v, r);
-  const B power = OpsOf<B>::times_power_of_two(B(1.0f), k);  // 2^k, exact, normal for k >= -58
-  return mul_add(power, exp_minus_one_reduced(r), power - B(1.0f));
+  const B power = reduce_to_power_of_two(v, r);  // 2^k, k >= -58; NaN v: r is NaN
+  return neg_mul_add(power, exp_minus_one_reduced(r), B(1.0f) - power);
 }
 
 // --- log, log1p, softplus
@@ -232,12 +262,15 @@ inline B softplus_given_exp_neg_abs(B x, B t) {
 }
 
 // e^-|x| in (0, 1], 0 where it is below FLT_MIN (x beyond +-87.34), NaN -> NaN: the shared first step of sigmoid,
-// softplus and binary cross-entropy. It cannot overflow, so only the low end needs a select.
+// softplus and binary cross-entropy. It cannot overflow, so only the low end needs a select; -126 <= k <= 0 wherever
+// the result is kept.
 template <class B>
 inline B exp_neg_abs(B x) {
   using Ops = OpsOf<B>;
   const B v = Ops::bit_or(x, B(-0.0f));  // -|x|
-  return Ops::select(Ops::less(v, B(kMinLogNormal)), B(0.0f), exponential_in_range(v));
+  B r;
+  const B power = reduce_to_power_of_two(v, r);
+  return Ops::zero_where(Ops::less(v, B(kMinLogNormal)), times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r)));
 }
 
 // log(1 + e^x), <= 2 ulp; softplus(-inf) = 0, softplus(inf) = inf; 0 where the result is below FLT_MIN.
@@ -252,7 +285,7 @@ inline B softplus(B x) {
 // (0, 2] without cancellation; the result is 0 (not subnormal) where e^x < FLT_MIN.
 template <class B>
 inline B sigmoid_given_exp_neg_abs(B x, B t) {
-  const B numerator = OpsOf<B>::select(OpsOf<B>::less(x, B(0.0f)), t, B(1.0f));
+  const B numerator = OpsOf<B>::select_negative(x, t, B(1.0f));  // -0: t = 1, the same quotient
   return numerator / (t + B(1.0f));
 }
 
@@ -264,17 +297,15 @@ inline B sigmoid(B x) {
 
 // tanh(x) = sign(x) E / (2 - E) with E = 1 - e^(-2|x|) = -expm1(-2|x|) in [0, 1): one exponential, one division,
 // no cancellation anywhere (expm1 keeps its accuracy near 0, where tanh(x) ~ x). -2|x| is bounded at -40, where
-// E = 1 in float already. tanh(+-inf) = +-1, NaN -> NaN, subnormal x give +-0 (no subnormal results).
-// -E / (-2 - (-E)) is the same quotient as E / (2 - E) to the bit (both signs flip), without negating first; and
-// |x| < FLT_MIN is tested on -2|x|, so |x| itself is never formed.
+// E = 1 in float already. tanh(+-inf) = +-1, tanh(+-0) = +-0 (E = +0), NaN -> NaN. Subnormal x give +-0 through
+// the kernels' floating-point environment (cpu::FlushDenormalsScope: x reads as 0), which every caller runs in;
+// without it they would give x (subnormal), the exact result's rounding.
 template <class B>
 inline B hyperbolic_tangent(B x) {
   using Ops = OpsOf<B>;
-  const B sign = Ops::sign_bit(x);
-  const B minus_two_abs = Ops::bit_or(x * B(-2.0f), B(-0.0f));                      // -2|x|, exact
-  const B minus_e = exp_minus_one_nonpositive(Ops::max(B(-40.0f), minus_two_abs));  // max(c, NaN) = NaN
-  const B magnitude = minus_e / (B(-2.0f) - minus_e);
-  return Ops::select(Ops::greater(minus_two_abs, B(-2.0f * kFloatMin)), sign, Ops::bit_or(magnitude, sign));
+  const B minus_two_abs = Ops::bit_or(x * B(-2.0f), B(-0.0f));                  // -2|x|, exact
+  const B e = one_minus_exp_nonpositive(Ops::max(B(-40.0f), minus_two_abs));  // max(c, NaN) = NaN
+  return Ops::bit_or(e / (B(2.0f) - e), Ops::sign_bit(x));
 }
 
 // --- derivatives from the output a = g(z) (the design stores A, not Z)

@@ -9,14 +9,15 @@
 //
 // VectorOps<Arch> provides, for Floats = xsimd::batch<float, Arch> and Ints = xsimd::batch<int32_t, Arch>:
 //   Mask less(a, b), less_equal, greater, equal (ordered: false when either is NaN), is_nan(a), either(m1, m2)
-//   select(mask, if_true, if_false), max(a, b) and min(a, b) (x86 rule: b when either is NaN, so max(c, x) keeps a
-//   NaN x), abs, sign_bit (a & -0.0f), bit_or,
+//   select(mask, if_true, if_false), zero_where(mask, x) (0 where mask is set: one and-not on AVX2 and SSE2, where g++
+//   turns a blend with zero into a sign-bit compare plus an and-not), max(a, b) and min(a, b) (x86 rule: b when
+//   either is NaN, so max(c, x) keeps a NaN x), abs, sign_bit (a & -0.0f), bit_or,
 //   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c and
 //   neg_mul_add(a, b, c) = c - a * b (each fused where the ISA has FMA), sqrt,
 //   to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints / as_floats (bit casts),
 //   shift_left<n>, shift_right<n> (arithmetic), bit_and, add, sub, max_int, min_int (signed) on Ints,
-//   times_power_of_two(x, k) = x * 2^k for an integer-valued k with a normal result (AVX-512: vscalefps, one
-//   operation instead of three; elsewhere k is added to the exponent bits).
+//   select_negative(x, if_negative, otherwise): by x's sign bit (-0 and a NaN with the sign bit count as negative;
+//   one blend on AVX2, where the blend reads the sign bits directly).
 #pragma once
 
 #include <immintrin.h>
@@ -47,6 +48,7 @@ struct VectorOps<xsimd::avx512bw> {
   static Mask is_nan(Floats a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
   static Mask either(Mask a, Mask b) { return static_cast<Mask>(a | b); }
   static Floats select(Mask m, Floats if_true, Floats if_false) { return _mm512_mask_blend_ps(m, if_false, if_true); }
+  static Floats zero_where(Mask m, Floats x) { return _mm512_maskz_mov_ps(static_cast<Mask>(~m), x); }
   static Floats max(Floats a, Floats b) { return _mm512_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm512_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm512_abs_ps(a); }
@@ -69,7 +71,9 @@ struct VectorOps<xsimd::avx512bw> {
   static Ints sub(Ints a, Ints b) { return _mm512_sub_epi32(a, b); }
   static Ints max_int(Ints a, Ints b) { return _mm512_max_epi32(a, b); }
   static Ints min_int(Ints a, Ints b) { return _mm512_min_epi32(a, b); }
-  static Floats times_power_of_two(Floats x, Floats k) { return _mm512_scalef_ps(x, k); }
+  static Floats select_negative(Floats x, Floats if_negative, Floats otherwise) {
+    return _mm512_mask_blend_ps(_mm512_movepi32_mask(_mm512_castps_si512(x)), otherwise, if_negative);
+  }
 };
 #endif
 
@@ -89,6 +93,7 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Mask is_nan(Floats a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
   static Mask either(Mask a, Mask b) { return _mm256_or_ps(a, b); }
   static Floats select(Mask m, Floats if_true, Floats if_false) { return _mm256_blendv_ps(if_false, if_true, m); }
+  static Floats zero_where(Mask m, Floats x) { return _mm256_andnot_ps(m, x); }
   static Floats max(Floats a, Floats b) { return _mm256_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm256_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
@@ -111,8 +116,8 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Ints sub(Ints a, Ints b) { return _mm256_sub_epi32(a, b); }
   static Ints max_int(Ints a, Ints b) { return _mm256_max_epi32(a, b); }
   static Ints min_int(Ints a, Ints b) { return _mm256_min_epi32(a, b); }
-  static Floats times_power_of_two(Floats x, Floats k) {
-    return as_floats(add(as_ints(x), shift_left<23>(to_int(k))));
+  static Floats select_negative(Floats x, Floats if_negative, Floats otherwise) {
+    return _mm256_blendv_ps(otherwise, if_negative, x);
   }
 };
 #endif
@@ -133,6 +138,7 @@ struct VectorOps<xsimd::sse2> {
   static Floats select(Mask m, Floats if_true, Floats if_false) {
     return _mm_or_ps(_mm_and_ps(m, if_true), _mm_andnot_ps(m, if_false));
   }
+  static Floats zero_where(Mask m, Floats x) { return _mm_andnot_ps(m, x); }
   static Floats max(Floats a, Floats b) { return _mm_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
@@ -160,8 +166,8 @@ struct VectorOps<xsimd::sse2> {
   static Ints pick(__m128i mask, Ints if_true, Ints if_false) {
     return _mm_or_si128(_mm_and_si128(mask, if_true), _mm_andnot_si128(mask, if_false));
   }
-  static Floats times_power_of_two(Floats x, Floats k) {
-    return as_floats(add(as_ints(x), shift_left<23>(to_int(k))));
+  static Floats select_negative(Floats x, Floats if_negative, Floats otherwise) {
+    return select(_mm_castsi128_ps(_mm_srai_epi32(_mm_castps_si128(x), 31)), if_negative, otherwise);
   }
 };
 
