@@ -67,14 +67,21 @@ inline void for_each_vector(std::int64_t n, Body&& body) {
   if (i < n) body(i, FirstLanes<V>{n - i});
 }
 
-// The lanes of a double batch added in lane order (xsimd::hadd would bring a weak symbol: see vector_ops.hpp).
+// The lanes of a batch folded in lane order: combine(combine(lane 0, lane 1), lane 2)... (xsimd's reductions would
+// bring a weak symbol: see vector_ops.hpp).
+template <class Batch, class Combine>
+inline typename Batch::value_type fold_lanes(Batch v, Combine combine) {
+  alignas(64) typename Batch::value_type lanes[Batch::size];
+  v.store_aligned(lanes);
+  typename Batch::value_type result = lanes[0];
+  for (std::size_t k = 1; k < Batch::size; ++k) result = combine(result, lanes[k]);
+  return result;
+}
+
+// The lanes of a double batch added in lane order.
 template <class Doubles>
 inline double horizontal_sum(Doubles v) {
-  alignas(64) double lanes[Doubles::size];
-  v.store_aligned(lanes);
-  double sum = lanes[0];
-  for (std::size_t k = 1; k < Doubles::size; ++k) sum += lanes[k];
-  return sum;
+  return fold_lanes(v, [](double sum, double lane) { return sum + lane; });
 }
 
 // A sum of floats kept in double lanes; total() adds the lanes in a fixed order.
@@ -90,15 +97,16 @@ struct DoubleSum {
   double total() const { return horizontal_sum(low + high); }
 };
 
+// The largest and smallest lane of v (NaN lanes may or may not be seen).
 template <class V>
 inline float horizontal_max(typename V::Floats v) {
-  alignas(64) float lanes[V::Floats::size];
-  v.store_aligned(lanes);
-  float result = lanes[0];
-  for (std::size_t k = 1; k < V::Floats::size; ++k) result = lanes[k] > result ? lanes[k] : result;
-  return result;
+  return fold_lanes(v, [](float max, float lane) { return lane > max ? lane : max; });
 }
 
+template <class V>
+inline float horizontal_min(typename V::Floats v) {
+  return fold_lanes(v, [](float min, float lane) { return lane < min ? lane : min; });
+}
 
 }  // namespace
 }  // namespace nnk::eltwise

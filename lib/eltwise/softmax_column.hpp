@@ -61,16 +61,6 @@ inline B exponential_of_moderate_sum(B hi, B lo) {
   return times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r + lo));
 }
 
-// The largest and smallest lane of v (NaN lanes may or may not be seen: callers get NaN from the sums anyway).
-template <class V>
-inline float horizontal_min(typename V::Floats v) {
-  alignas(64) float lanes[V::Floats::size];
-  v.store_aligned(lanes);
-  float result = lanes[0];
-  for (std::size_t k = 1; k < V::Floats::size; ++k) result = lanes[k] < result ? lanes[k] : result;
-  return result;
-}
-
 // Max and min of the values a column walk produces.
 template <class V>
 struct ColumnRange {
@@ -104,20 +94,12 @@ struct BitsRange {
   }
   // The largest and smallest t, as floats (NaN, an infinity or a negative value where the column has one).
   float max() const {
-    return std::bit_cast<float>(reduce(max_bits, [](std::int32_t a, std::int32_t b) { return a > b; }));
+    const auto larger = [](std::int32_t max, std::int32_t lane) { return lane > max ? lane : max; };
+    return std::bit_cast<float>(fold_lanes(max_bits, larger));
   }
   float min() const {
-    return std::bit_cast<float>(reduce(min_bits, [](std::int32_t a, std::int32_t b) { return a < b; }));
-  }
-
- private:
-  template <class Better>
-  static std::int32_t reduce(Ints v, Better better) {
-    alignas(64) std::int32_t lanes[Ints::size];
-    v.store_aligned(lanes);
-    std::int32_t result = lanes[0];
-    for (std::size_t k = 1; k < Ints::size; ++k) result = better(lanes[k], result) ? lanes[k] : result;
-    return result;
+    const auto smaller = [](std::int32_t min, std::int32_t lane) { return lane < min ? lane : min; };
+    return std::bit_cast<float>(fold_lanes(min_bits, smaller));
   }
 };
 
@@ -363,7 +345,8 @@ void softmax_column_from_range(const BiasedColumn<V, kBias>& v, float* a, std::i
 }
 
 template <class V, class Writer, bool kBias>
-void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch, const float* next) {
+void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t rows, float* scratch,
+                       const float* next) {
   if (rows <= kSoftmaxScratchRows) {  // the common column: one pass with K from the first vector
     const float shift = first_vector_shift(v, rows);
     if (shift == shift && softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next)) return;
