@@ -127,13 +127,15 @@ struct InverseSum {
 };
 
 // The scaled way's k = round(x / ln 2) and its scaling by 2^(k - K) for a column shift K (an integer, |K| <=
-// kLargestReducibleK): one FMA rounds x log2(e) + (1.5 2^23 - K) to t = 1.5 2^23 + (k - K), whose low mantissa bits
-// hold k - K, so that t shifted left by 23 (as integers) is already the exponent field of 2^(k - K): no conversion
-// and no subtraction of K per vector. t is also what the column's range is tracked in (k = t - offset, exactly).
+// kLargestReducibleK): one FMA rounds x log2(e) + (1.5 2^23 + bias - K) to t = 1.5 2^23 + bias + (k - K), whose low
+// mantissa bits hold k - K + bias, so that t shifted left by 23 (as integers) is already an exponent field: no
+// conversion and no subtraction of K per vector. With bias = 127 it is 2^(k - K) itself (PowerScaling); with
+// bias = 0 it is k - K to add to another float's exponent field (ExponentAddScaling). t is also what the column's
+// range is tracked in (k = t - offset, exactly).
 template <class Floats>
 struct ShiftedRounding {
-  float offset;  // 1.5 2^23 - K: an integer in [2^23, 2^24), exact
-  explicit ShiftedRounding(float shift) : offset(kRoundingShifter - shift) {}
+  float offset;  // 1.5 2^23 + bias - K: an integer in [2^23, 2^24), exact
+  ShiftedRounding(float shift, float exponent_bias) : offset(kRoundingShifter + exponent_bias - shift) {}
   // Sets t and r = x - k ln 2 (exact first step for |k| <= kLargestReducibleK); for |x| beyond ~2^21, t is merely
   // large (k_of tells).
   void reduce(Floats x, Floats& r, Floats& t) const {
@@ -144,11 +146,33 @@ struct ShiftedRounding {
   }
   // k for one value of t: exact for the t of reduce (the ranges the scaled way checks).
   float k_of(float t) const { return t - offset; }
-  // m 2^(k - K) for the t of reduce: k - K added to m's exponent field, so m 2^(k - K) must be normal (the scaled
-  // way's bounds make it so; a column outside them is discarded).
-  static Floats scale(Floats m, Floats t) {
+};
+
+// t << 23 for the t of ShiftedRounding::reduce, as the bits it is.
+template <class Floats>
+inline typename OpsOf<Floats>::Ints exponent_field(Floats t) {
+  using Ops = OpsOf<Floats>;
+  return Ops::template shift_left<23>(Ops::as_ints(t));
+}
+
+// e^r - 1 scaled by 2^(k - K), with the rounding biased by 127 so that t << 23 is 2^(k - K): normal for the k - K
+// within the scaled way's bounds, which a column of power 0 (BiasedColumn) keeps in [-110, 40].
+struct PowerScaling {
+  static constexpr float kExponentBias = 127.0f;
+  template <class Floats>
+  static Floats scaled(Floats exp_minus_one, Floats t) {
+    return times_exp_minus_one_plus_one(OpsOf<Floats>::as_floats(exponent_field(t)), exp_minus_one);
+  }
+};
+
+// m 2^(k - K) by adding k - K to m's exponent field: for an m = 2^power m' far from 1 (TabulatedBiasColumn), whose
+// 2^(k - K) alone could leave the normal range while m 2^(k - K) stays in it (the scaled way's bounds).
+struct ExponentAddScaling {
+  static constexpr float kExponentBias = 0.0f;
+  template <class Floats>
+  static Floats scaled(Floats m, Floats t) {
     using Ops = OpsOf<Floats>;
-    return Ops::as_floats(Ops::add(Ops::as_ints(m), Ops::template shift_left<23>(Ops::as_ints(t))));
+    return Ops::as_floats(Ops::add(Ops::as_ints(m), exponent_field(t)));
   }
 };
 
@@ -176,8 +200,9 @@ struct BiasedColumn {
       return zi;
     }
   }
-  // e^v = 2^k m: returns m = e^r (in [1/sqrt 2, sqrt 2]) for k = round(v / ln 2), r = v - k ln 2, and sets t
-  // (ShiftedRounding).
+  using Scaling = PowerScaling;
+  // e^(v - K ln 2) = 2^(k - K) m: returns it for m = e^r (in [1/sqrt 2, sqrt 2]), k = round(v / ln 2),
+  // r = v - k ln 2, and sets t (ShiftedRounding).
   template <class Lanes>
   Floats scaled_exponential(std::int64_t i, const Lanes& lanes, const ShiftedRounding<Floats>& rounding,
                             Floats& t) const {
@@ -186,7 +211,7 @@ struct BiasedColumn {
     Floats r;
     rounding.reduce(v_hi, r, t);
     if constexpr (kBias) r = r + v_lo;
-    return exp_minus_one_reduced(r) + Floats(1.0f);
+    return Scaling::scaled(exp_minus_one_reduced(r), t);
   }
   // m = 2^power m' with m' in [1/2, 2]: the bounds of power over the column.
   float min_power() const { return 0.0f; }
@@ -201,14 +226,16 @@ struct TabulatedBiasColumn {
   using Floats = typename V::Floats;
   const float* z;
   BiasExponentials exponentials;
-  // e^v = 2^k m: returns m = e^r e^bias for k = round(z / ln 2), r = z - k ln 2, and sets t (ShiftedRounding).
+  using Scaling = ExponentAddScaling;
+  // e^(v - K ln 2) = 2^(k - K) m: returns it for m = e^r e^bias, k = round(z / ln 2), r = z - k ln 2, and sets t
+  // (ShiftedRounding).
   template <class Lanes>
   Floats scaled_exponential(std::int64_t i, const Lanes& lanes, const ShiftedRounding<Floats>& rounding,
                             Floats& t) const {
     Floats r;
     rounding.reduce(lanes.load(z + i), r, t);
     const Floats high = lanes.load(exponentials.high + i);
-    return mul_add(high, exp_minus_one_reduced(r), lanes.load(exponentials.low + i)) + high;
+    return Scaling::scaled(mul_add(high, exp_minus_one_reduced(r), lanes.load(exponentials.low + i)) + high, t);
   }
   // m = 2^power m' with m' = e^r e^(bias - power ln 2) in [1/2, 2].
   float min_power() const { return exponentials.min_power; }
@@ -239,7 +266,7 @@ void softmax_column_general(const BiasedColumn<V, kBias>& v, float m, float* a, 
   });
 }
 
-// The scaled way: p = e^(v - K ln 2) = 2^(k - K) m, with k and m from the column's scaled_exponential
+// The scaled way: p = e^(v - K ln 2) = 2^(k - K) m from the column's scaled_exponential
 // (BiasedColumn: k = round(v / ln 2), m = e^r, r = v - k ln 2, whose first step v - k ln2_high is exact for
 // |k| <= kLargestReducibleK, so only z + bias needs an exact float pair; TabulatedBiasColumn: k = round(z / ln 2),
 // m = e^r times a tabulated e^bias). p goes to scratch (kSoftmaxScratchRows floats, 64-byte aligned), a is written
@@ -259,13 +286,12 @@ bool softmax_column_scaled(const Column& v, float shift, float* a, std::int64_t 
   using Ops = OpsOf<Floats>;
   constexpr std::int64_t kWidth = Floats::size;
   constexpr std::int64_t kFour = 4 * kWidth;
-  const ShiftedRounding<Floats> rounding(shift);
-  BitsRange<V> t_range;  // a NaN must be seen: scale() could turn its payload bits into a finite p
+  const ShiftedRounding<Floats> rounding(shift, Column::Scaling::kExponentBias);
+  BitsRange<V> t_range;  // a NaN must be seen: the exponent add could turn its payload bits into a finite p
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats t;
-    const Floats m = v.scaled_exponential(i, lanes, rounding, t);
+    const Floats p = v.scaled_exponential(i, lanes, rounding, t);
     t_range.add(lanes, t);
-    const Floats p = rounding.scale(m, t);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
     return p;
