@@ -146,6 +146,39 @@ TEST_P(ActivationKernels, NaNStaysNaNAndInfinitiesGiveTheLimits) {
   }
 }
 
+TEST_P(ActivationKernels, SigmoidAndTanhKeepNaNsOfAnyPayloadAndGivePositiveZeros) {
+  // Sigmoid and tanh build 2^k from the bits of the rounded x log2(e); for a NaN those bits are its payload, and the
+  // NaN must come through the arithmetic instead. Zeros: z + 0 (no bias) is +0 for -0, as in the reference, and a
+  // subnormal reads as 0 (denormals flushed), so tanh gives +0 for all of them (never -0: tanh's E = 1 - e^-2|x| is
+  // +0 there), and sigmoid 1/2 whichever side's formula the sign bit picks. 19 columns: the values sit in different
+  // lanes and in a masked tail.
+  const std::uint32_t nan_bits[] = {0x7FC00000u, 0x7FC00001u, 0x7FC001FFu, 0xFFC00000u, 0xFFC000A5u, 0x7F800123u,
+                                    0xFFFFFFFFu};
+  std::vector<float> values;
+  for (std::uint32_t bits : nan_bits) values.push_back(std::bit_cast<float>(bits));
+  for (float v : {0.0f, -0.0f, 1e-45f, -1e-45f, 1e-39f, -1e-39f}) values.push_back(v);
+  for (float v : {0.5f, -0.5f, 30.0f, -30.0f, 100.0f, -100.0f}) values.push_back(v);
+  const std::int64_t n = static_cast<std::int64_t>(values.size());
+  const ConstMatrixView z(values.data(), 1, n);
+  Matrix a(1, n);
+  bias_activation_forward(Activation::Sigmoid, z, {}, a);
+  for (std::int64_t j = 0; j < 7; ++j) EXPECT_TRUE(std::isnan(a(0, j))) << "sigmoid, column " << j;
+  for (std::int64_t j = 7; j < 13; ++j) EXPECT_EQ(a(0, j), 0.5f) << "sigmoid, column " << j;
+  bias_activation_forward(Activation::Tanh, z, {}, a);
+  for (std::int64_t j = 0; j < 7; ++j) EXPECT_TRUE(std::isnan(a(0, j))) << "tanh, column " << j;
+  for (std::int64_t j = 7; j < 13; ++j) {
+    EXPECT_EQ(a(0, j), 0.0f) << "tanh, column " << j;
+    EXPECT_FALSE(std::signbit(a(0, j))) << "tanh, column " << j;
+  }
+  EXPECT_TRUE(within_budget(ref_forward(Activation::Tanh, z, {}), a, forward_budget(Activation::Tanh, false),
+                            /*flushes_subnormals=*/true));
+  // Binary cross-entropy from the logit shares sigmoid's first step: its delta and cost are NaN too.
+  const std::vector<float> targets(values.size(), 1.0f);
+  const double cost = loss_and_delta(Loss::BinaryCrossEntropy, z, ConstMatrixView(targets.data(), 1, n), a);
+  EXPECT_TRUE(std::isnan(cost));
+  for (std::int64_t j = 0; j < 7; ++j) EXPECT_TRUE(std::isnan(a(0, j))) << "BCE delta, column " << j;
+}
+
 TEST_P(ActivationKernels, SoftmaxColumnsWithNaNOrInfinityMatchTheReference) {
   // Per column: a NaN or +inf makes the whole column NaN; -inf gives 0 there; all -inf is NaN.
   const Matrix z = matrix_from_rows({{1, kNaN, kInf, -kInf, -kInf, 1000},
