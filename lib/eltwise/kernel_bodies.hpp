@@ -171,7 +171,7 @@ double binary_cross_entropy(ConstBlock z, ConstBlock y, Block delta) {
       const Floats yi = lanes.load(yj + i);
       const Floats t = exp_neg_abs(zi);
       out.put(i, lanes, sigmoid_given_exp_neg_abs(zi, t) - yi);
-      sum.add(lanes.keep(neg_mul_add(yi, zi, relu(zi)) + log_one_plus(t)));
+      sum.add(lanes.keep(neg_mul_add(yi, zi, relu(zi)) + log_one_plus_fraction(t)));
     });
     out.finish();
   }

@@ -13,8 +13,10 @@
 //   (one_minus_exp_nonpositive is covered through tanh)
 //   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp: every float in [-100, 100] (tests/eltwise/accuracy_sweep_test.cpp
 //   enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp): <= 3 ulp per element on its sweep.
-//   exponential <= 1 ulp, natural_log <= 1 ulp, log_one_plus <= 1 ulp, softplus <= 2 ulp: every 7th float of their
-//   range (exp: [-87.3, 88.7]; log: (0, inf); log1p: (-1, 1e6]; softplus: [-100, 100]), measured when written.
+//   exponential <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp, softplus <= 2 ulp: every 7th
+//   float of their range (exp: [-87.3, 88.7]; log, log1p and softplus: the wider ranges of their general forms,
+//   (0, inf), (-1, 1e6] and [-100, 100]), measured when written; the two logarithms keep those bits on the ranges
+//   they now take.
 //   Derivatives from the output: one rounding on FMA ISAs (a - a*a, 1 - a*a fused), <= 1.5 ulp without FMA.
 // Special values: NaN in -> NaN out (relu too: xsimd 8.1's max(NaN, 0) would return 0); +-inf give the limits; a
 // result that would be subnormal is flushed to 0 (exponential, sigmoid, tanh); no -ffast-math assumptions.
@@ -216,18 +218,16 @@ inline B one_minus_exp_nonpositive(B v) {
 // the series below 3e-9), fitted for this file with a Remez exchange.
 constexpr float kLogT[] = {0.6666668653488159f, 0.39988717436790466f, 0.2958204746246338f};
 
-// log(x), <= 1 ulp: log(+-0) = -inf, log(x < 0) = NaN, log(inf) = inf, NaN -> NaN; subnormal x are handled.
+// log(v) for v in [1, 2], <= 1 ulp (NaN v: a meaningless number; log_one_plus_fraction's correction carries the
+// NaN). The only logarithms the kernels take are of 1 + e^-|x|, so zero, infinite, negative and subnormal
+// arguments, and their selects, never arise.
 template <class B>
-inline B natural_log(B x) {
+inline B log_of_one_to_two(B v) {
   using Ops = OpsOf<B>;
   using Ints = typename Ops::Ints;
-  // Subnormals: scale by 2^23 first, and take 23 back from the exponent.
-  const auto subnormal = Ops::less(x, B(kFloatMin));
-  const B scaled = Ops::select(subnormal, x * B(8388608.0f), x);
-  const B exponent_bias = Ops::select(subnormal, B(23.0f), B(0.0f));
-  // x = 2^k m with m in [sqrt(1/2), sqrt(2)): offset the bits so that the exponent field steps at sqrt(2).
-  const Ints offset_bits = Ops::add(Ops::as_ints(scaled), Ints(0x3F800000 - 0x3F3504F3));
-  const B k = Ops::to_float(Ops::sub(Ops::template shift_right<23>(offset_bits), Ints(127))) - exponent_bias;
+  // v = 2^k m with m in [sqrt(1/2), sqrt(2)), k = 0 or 1: offset the bits so that the exponent field steps at sqrt(2).
+  const Ints offset_bits = Ops::add(Ops::as_ints(v), Ints(0x3F800000 - 0x3F3504F3));
+  const B k = Ops::to_float(Ops::sub(Ops::template shift_right<23>(offset_bits), Ints(127)));
   const B m = Ops::as_floats(Ops::add(Ops::bit_and(offset_bits, Ints(0x007FFFFF)), Ints(0x3F3504F3)));
   const B f = m - B(1.0f);  // exact (Sterbenz)
   const B s = f / (f + B(2.0f));
@@ -236,29 +236,22 @@ inline B natural_log(B x) {
   const B series_tail = s * mul_add(w, polynomial(w, kLogT), half_f_squared);  // s (f^2/2 + s^2 T)
   // k ln2 + (f - (f^2/2 - tail)), ln 2's low part joining the small terms.
   const B small_terms = mul_add(k, B(kLn2Low), series_tail) - half_f_squared;
-  B result = mul_add(k, B(kLn2High), f + small_terms);
-  result = Ops::select(Ops::equal(x, B(0.0f)), B(-kInf), result);
-  result = Ops::select(Ops::equal(x, B(kInf)), x, result);
-  // x < 0 and NaN: NaN (x + NaN keeps an input NaN's payload).
-  return Ops::select(Ops::either(Ops::less(x, B(0.0f)), Ops::is_nan(x)),
-                     x + B(std::numeric_limits<float>::quiet_NaN()), result);
+  return mul_add(k, B(kLn2High), f + small_terms);
 }
 
-// log(1 + x) for x >= -1, <= 1 ulp. v = 1 + x rounds; log(1 + x) = log(v) + e / v to first order, with e the
-// rounding error of v: exact for tiny x (log(1) = 0, e = x).
+// log(1 + t) for t in [0, 1] (t = e^-|x|), <= 1 ulp, NaN -> NaN. v = 1 + t rounds; log(1 + t) = log(v) + e / v to
+// first order, with e = (1 - v) + t the rounding error of v (exact: Fast2Sum, as 1 >= t): exact for tiny t
+// (log(1) = 0, e = t).
 template <class B>
-inline B log_one_plus(B x) {
-  using Ops = OpsOf<B>;
-  const B v = x + B(1.0f);
-  const B correction = two_sum_error(B(1.0f), x, v) / v;
-  // x = -1 (0 / 0) and x = inf (NaN error): no correction.
-  return natural_log(v) + Ops::select(is_finite(correction), correction, B(0.0f));
+inline B log_one_plus_fraction(B t) {
+  const B v = t + B(1.0f);
+  return log_of_one_to_two(v) + ((B(1.0f) - v) + t) / v;
 }
 
 // log(1 + e^x) given t = e^-|x|: max(x, 0) + log1p(t), never overflows, exact in the tails.
 template <class B>
 inline B softplus_given_exp_neg_abs(B x, B t) {
-  return relu(x) + log_one_plus(t);
+  return relu(x) + log_one_plus_fraction(t);
 }
 
 // e^-|x| in (0, 1], 0 where it is below FLT_MIN (x beyond +-87.34), NaN -> NaN: the shared first step of sigmoid,
