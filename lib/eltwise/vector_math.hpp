@@ -1,4 +1,4 @@
-// Vector math for the elementwise kernels and the GEMM epilogue (internal): exp, log, log1p, softplus, sigmoid, tanh,
+// Vector math for the elementwise kernels and the GEMM epilogue (internal): exp, log, log1p, sigmoid, tanh,
 // ReLU, and the derivatives of the activations computed from their outputs, as templates over an xsimd float batch
 // (xsimd::batch<float, A> with A = avx512bw, fma3<avx2> or sse2).
 //
@@ -13,13 +13,12 @@
 //   (one_minus_exp_nonpositive is covered through tanh)
 //   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp: every float in [-100, 100] (tests/eltwise/accuracy_sweep_test.cpp
 //   enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp): <= 3 ulp per element on its sweep.
-//   exponential <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp, softplus <= 2 ulp: every 7th
-//   float of their range (exp: [-87.3, 88.7]; log, log1p and softplus: the wider ranges of their general forms,
-//   (0, inf), (-1, 1e6] and [-100, 100]), measured when written; the two logarithms keep those bits on the ranges
-//   they now take.
+//   e^x (exp_neg_abs, exponential_of_sum) <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp:
+//   every 7th float of the ranges of their general forms (exp: [-87.3, 88.7]; log: (0, inf); log1p: (-1, 1e6]),
+//   measured when written; the restricted forms keep those bits on the ranges they take.
 //   Derivatives from the output: one rounding on FMA ISAs (a - a*a, 1 - a*a fused), <= 1.5 ulp without FMA.
 // Special values: NaN in -> NaN out (relu too: xsimd 8.1's max(NaN, 0) would return 0); +-inf give the limits; a
-// result that would be subnormal is flushed to 0 (exponential, sigmoid, tanh); no -ffast-math assumptions.
+// result that would be subnormal is flushed to 0 (exponentials, sigmoid, tanh); no -ffast-math assumptions.
 #pragma once
 
 #include <cstddef>
@@ -168,24 +167,6 @@ inline B times_exp_minus_one_plus_one(B power, B exp_minus_one) {
   }
 }
 
-// e^x for x in [kMinLogNormal, kMaxLogFloat], <= 1 ulp, NaN -> NaN. Outside that range the result is meaningless:
-// callers bound x or replace those lanes (exponential below does both ends).
-template <class B>
-inline B exponential_in_range(B x) {
-  B r;
-  const B k = reduce_by_ln2(x, r);
-  return scale_by_power_of_two(exp_minus_one_reduced(r) + B(1.0f), k);
-}
-
-// e^x, <= 1 ulp; +inf above kMaxLogFloat, 0 where e^x < FLT_MIN (no subnormal results), NaN -> NaN.
-template <class B>
-inline B exponential(B x) {
-  using Ops = OpsOf<B>;
-  const B in_range = exponential_in_range(x);
-  const B bounded = Ops::select(Ops::greater(x, B(kMaxLogFloat)), B(kInf), in_range);
-  return Ops::zero_where(Ops::less(x, B(kMinLogNormal)), bounded);
-}
-
 // e^(hi + lo) for a small correction |lo| <= ulp(hi) (the low part of a float pair), <= 1 ulp; +inf above
 // kMaxLogFloat, 0 below FLT_MIN, NaN -> NaN. lo joins the reduced argument, where it is not lost to rounding.
 template <class B>
@@ -211,7 +192,7 @@ inline B one_minus_exp_nonpositive(B v) {
   return neg_mul_add(power, exp_minus_one_reduced(r), B(1.0f) - power);
 }
 
-// --- log, log1p, softplus
+// --- log, log1p
 
 // log(1 + f) = f - f^2/2 + s (f^2/2 + s^2 T(s^2)), s = f / (2 + f), |s| <= 0.1716: the atanh series 2 atanh(s)
 // rearranged so that its large terms are exact. T(w) = 2/3 + 2w/5 + ...: minimax of degree 2 (relative error of
@@ -248,28 +229,17 @@ inline B log_one_plus_fraction(B t) {
   return log_of_one_to_two(v) + ((B(1.0f) - v) + t) / v;
 }
 
-// log(1 + e^x) given t = e^-|x|: max(x, 0) + log1p(t), never overflows, exact in the tails.
-template <class B>
-inline B softplus_given_exp_neg_abs(B x, B t) {
-  return relu(x) + log_one_plus_fraction(t);
-}
-
-// e^-|x| in (0, 1], 0 where it is below FLT_MIN (x beyond +-87.34), NaN -> NaN: the shared first step of sigmoid,
-// softplus and binary cross-entropy. It cannot overflow, so only the low end needs a select; -126 <= k <= 0 wherever
-// the result is kept.
+// e^-|x| in (0, 1], 0 where it is below FLT_MIN (x beyond +-87.34), NaN -> NaN: the shared first step of sigmoid
+// and binary cross-entropy. It cannot overflow, so only the low end needs a select; -126 <= k <= 0 wherever the
+// result is kept.
 template <class B>
 inline B exp_neg_abs(B x) {
   using Ops = OpsOf<B>;
   const B v = Ops::bit_or(x, B(-0.0f));  // -|x|
   B r;
   const B power = reduce_to_power_of_two(v, r);
-  return Ops::zero_where(Ops::less(v, B(kMinLogNormal)), times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r)));
-}
-
-// log(1 + e^x), <= 2 ulp; softplus(-inf) = 0, softplus(inf) = inf; 0 where the result is below FLT_MIN.
-template <class B>
-inline B softplus(B x) {
-  return softplus_given_exp_neg_abs(x, exp_neg_abs(x));
+  const B e = times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r));
+  return Ops::zero_where(Ops::less(v, B(kMinLogNormal)), e);
 }
 
 // --- activations
