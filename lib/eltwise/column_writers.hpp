@@ -83,7 +83,9 @@ class StreamingColumn {
 
   // The elements of the last vector not written yet (fewer than W - lead of them).
   void finish() {
-    if (lead_ != 0 && written_ < end_) V::store_first(column_ + written_, end_ - written_, shift_(previous_, previous_));
+    if (lead_ != 0 && written_ < end_) {
+      V::store_first(column_ + written_, end_ - written_, shift_(previous_, previous_));
+    }
   }
 
  private:

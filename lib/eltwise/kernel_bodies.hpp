@@ -311,7 +311,9 @@ void bias_gradient_kernel(ConstBlock dz, float scale, float* db) {
       alignas(64) double sums[2 * kHalf];
       low.store_aligned(sums);
       high.store_aligned(sums + kHalf);
-      for (std::int64_t r = 0; r < lanes.live(); ++r) db[i + r] = static_cast<float>(static_cast<double>(scale) * sums[r]);
+      for (std::int64_t r = 0; r < lanes.live(); ++r) {
+        db[i + r] = static_cast<float>(static_cast<double>(scale) * sums[r]);
+      }
     });
     return;
   }

@@ -60,9 +60,9 @@ inline B two_sum_error(B a, B b, B s) {
     const B a_part = s - b_part;
     return OpsOf<B>::mul_add(a_part, minus_one, a) + (b - b_part);
   } else {
-  const B b_part = s - a;
-  const B a_part = s - b_part;
-  return (a - a_part) + (b - b_part);
+    const B b_part = s - a;
+    const B a_part = s - b_part;
+    return (a - a_part) + (b - b_part);
   }
 }
 
