@@ -43,7 +43,7 @@ inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
 // e^-75 / 4096 ~ 6e-37 is still far above FLT_MIN: in a column whose values lie within kModerateSpread of its
 // maximum, no exponential and no normalized output can reach the flush-to-zero threshold.
 inline constexpr float kModerateSpread = 75.0f;
-// |v| <= 350: k = round(v / ln 2) stays within 2^9, where reduce_by_ln2's first step is exact.
+// |v| <= 350: k = round(v / ln 2) stays within 2^9, where round_and_reduce's first step is exact.
 inline constexpr float kReducibleMagnitude = 350.0f;
 // The scaled way's bounds on k = round(v / ln 2) (softmax_column_scaled):
 inline constexpr float kLargestReducibleK = 505.0f;  // |v| <= 350: exact reduction (its first step)
@@ -138,12 +138,7 @@ struct ShiftedRounding {
   ShiftedRounding(float shift, float exponent_bias) : offset(kRoundingShifter + exponent_bias - shift) {}
   // Sets t and r = x - k ln 2 (exact first step for |k| <= kLargestReducibleK); for |x| beyond ~2^21, t is merely
   // large (k_of tells).
-  void reduce(Floats x, Floats& r, Floats& t) const {
-    const Floats offset_lanes(offset);
-    t = mul_add(x, Floats(kLog2E), offset_lanes);
-    const Floats k = t - offset_lanes;
-    r = neg_mul_add(k, Floats(kLn2Low), neg_mul_add(k, Floats(kLn2High), x));
-  }
+  void reduce(Floats x, Floats& r, Floats& t) const { t = round_and_reduce(x, Floats(offset), r); }
   // k for one value of t: exact for the t of reduce (the ranges the scaled way checks).
   float k_of(float t) const { return t - offset; }
 };
@@ -161,7 +156,7 @@ struct PowerScaling {
   static constexpr float kExponentBias = 127.0f;
   template <class Floats>
   static Floats scaled(Floats exp_minus_one, Floats t) {
-    return times_exp_minus_one_plus_one(OpsOf<Floats>::as_floats(exponent_field(t)), exp_minus_one);
+    return times_exp_minus_one_plus_one(power_of_two_from(t), exp_minus_one);
   }
 };
 

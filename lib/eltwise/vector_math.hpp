@@ -78,14 +78,6 @@ constexpr float kRoundingShifter = 12582912.0f;
 // kRoundingShifter + 127 (exact): the low bits of the rounded sum hold the integer plus 127, a float exponent field.
 constexpr float kPowerShifter = kRoundingShifter + 127.0f;
 
-// x * y rounded to a nearest integer, as a float, for |x * y| < 2^22: one rounding of the exact product where the
-// ISA has FMA.
-template <class B>
-inline B round_product_to_integer(B x, B y) {
-  const B shifter(kRoundingShifter);
-  return mul_add(x, y, shifter) - shifter;
-}
-
 // c[0] + c[1] x + ... + c[N-1] x^(N-1) by Horner's rule.
 template <class B, std::size_t N>
 inline B polynomial(B x, const float (&c)[N]) {
@@ -130,29 +122,50 @@ inline B exp_minus_one_reduced(B r) {
   return mul_add(r * r, polynomial(r, kExpQ), r);
 }
 
-// k = round(x / ln2) and r = x - k ln2 in [-ln2/2, ln2/2] (Cody-Waite: exact first step), for |x| < 2^22 ln2.
+// The rounding step of every exponential here: t = x log2(e) + shifter rounded once (one FMA; without FMA the
+// product is rounded first), for a shifter in [2^23, 2^24) and |x log2(e)| < 2^22, so that t is an integer whose
+// low mantissa bits hold k + (shifter - 1.5 2^23), k = t - shifter = round(x / ln 2) (exact); and
+// r = x - k ln 2 in [-ln2/2, ln2/2] (Cody-Waite: the first step is exact for |k| <= 2^9). Returns t.
 template <class B>
-inline B reduce_by_ln2(B x, B& r) {
-  const B k = round_product_to_integer(x, B(kLog2E));
-  r = neg_mul_add(k, B(kLn2Low), neg_mul_add(k, B(kLn2High), x));  // k * kLn2High is exact: 24 bits at most
-  return k;
-}
-
-// 2^k for k = round(x / ln 2), and r = x - k ln 2 as reduce_by_ln2 sets it, for x with 2^k normal (-126 <= k <= 127).
-// One FMA rounds x log2(e) + kPowerShifter to t, whose low bits then hold k + 127, 2^k's exponent field: t shifted
-// left by 23 is 2^k's bit pattern, without a conversion to integers or an add (3 operations fewer than forming k as
-// an integer and adding it to 1.0's bits). Beyond that range of k the power is meaningless, and for a NaN x so is
-// the power, but r is NaN: callers replace those lanes or let r carry the NaN. Without FMA, x log2(e) is rounded
-// first, and a product that lands on a half-integer may round to the other neighbour than in reduce_by_ln2
-// (kPowerShifter is odd): |r| is ln 2 / 2 either way.
-template <class B>
-inline B reduce_to_power_of_two(B x, B& r) {
-  using Ops = OpsOf<B>;
-  const B shifter(kPowerShifter);
+inline B round_and_reduce(B x, B shifter, B& r) {
   const B t = mul_add(x, B(kLog2E), shifter);
   const B k = t - shifter;
-  r = neg_mul_add(k, B(kLn2Low), neg_mul_add(k, B(kLn2High), x));
+  r = neg_mul_add(k, B(kLn2Low), neg_mul_add(k, B(kLn2High), x));  // k * kLn2High is exact: 24 bits at most
+  return t;
+}
+
+// round_and_reduce(-x, shifter, r) without forming -x: k = round(-x / ln 2), r = -x - k ln 2.
+template <class B>
+inline B round_and_reduce_negated(B x, B shifter, B& r) {
+  const B t = mul_add(x, B(-kLog2E), shifter);
+  const B k = t - shifter;
+  r = neg_mul_add(k, B(kLn2Low), OpsOf<B>::neg_mul_sub(k, B(kLn2High), x));
+  return t;
+}
+
+// k = round(x / ln2) as a float, and r = x - k ln2 (round_and_reduce), for |x| < 2^22 ln2.
+template <class B>
+inline B reduce_by_ln2(B x, B& r) {
+  const B shifter(kRoundingShifter);
+  return round_and_reduce(x, shifter, r) - shifter;
+}
+
+// t << 23 as a float, for the t of round_and_reduce with kPowerShifter: its low bits hold k + 127, 2^k's exponent
+// field, so this is 2^k itself for -126 <= k <= 127, +0 for k = -127 (no conversion to integers or add: 3
+// operations fewer than adding k to 1.0's bits). Beyond that range of k the power is meaningless, and for a NaN x
+// so is the power, but r is NaN: callers clamp x, replace those lanes or let r carry the NaN. Without FMA, a
+// product x log2(e) that lands on a half-integer may round to the other neighbour than with kRoundingShifter
+// (kPowerShifter is odd): |r| is ln 2 / 2 either way.
+template <class B>
+inline B power_of_two_from(B t) {
+  using Ops = OpsOf<B>;
   return Ops::as_floats(Ops::template shift_left<23>(Ops::as_ints(t)));
+}
+
+// 2^k for k = round(x / ln 2), and r = x - k ln 2 (round_and_reduce; power_of_two_from for the range of k).
+template <class B>
+inline B reduce_to_power_of_two(B x, B& r) {
+  return power_of_two_from(round_and_reduce(x, B(kPowerShifter), r));
 }
 
 // 2^k e^r from e^r - 1 and power = 2^k, for a normal result: the same bits as e^r rounded, then scaled. With FMA,

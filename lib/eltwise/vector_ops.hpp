@@ -13,7 +13,7 @@
 //   turns a blend with zero into a sign-bit compare plus an and-not), max(a, b) and min(a, b) (x86 rule: b when
 //   either is NaN, so max(c, x) keeps a NaN x), abs, sign_bit (a & -0.0f), bit_or,
 //   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c and
-//   neg_mul_add(a, b, c) = c - a * b (each fused where the ISA has FMA), sqrt,
+//   neg_mul_add(a, b, c) = c - a * b, neg_mul_sub(a, b, c) = -(a * b) - c (each fused where the ISA has FMA), sqrt,
 //   to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints / as_floats (bit casts),
 //   shift_left<n>, shift_right<n> (arithmetic), bit_and, add, sub, max_int, min_int (signed) on Ints,
 //   select_negative(x, if_negative, otherwise): by x's sign bit (-0 and a NaN with the sign bit count as negative;
@@ -57,6 +57,7 @@ struct VectorOps<xsimd::avx512bw> {
   static Floats negate(Floats a) { return _mm512_xor_ps(a, _mm512_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm512_fmadd_ps(a, b, c); }
   static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm512_fnmadd_ps(a, b, c); }
+  static Floats neg_mul_sub(Floats a, Floats b, Floats c) { return _mm512_fnmsub_ps(a, b, c); }
   static Floats sqrt(Floats a) { return _mm512_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm512_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm512_cvtepi32_ps(a); }
@@ -102,6 +103,7 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Floats negate(Floats a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm256_fmadd_ps(a, b, c); }
   static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm256_fnmadd_ps(a, b, c); }
+  static Floats neg_mul_sub(Floats a, Floats b, Floats c) { return _mm256_fnmsub_ps(a, b, c); }
   static Floats sqrt(Floats a) { return _mm256_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm256_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm256_cvtepi32_ps(a); }
@@ -148,6 +150,7 @@ struct VectorOps<xsimd::sse2> {
   // No FMA on baseline x86-64: two roundings (the compiler cannot contract without the instruction).
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
   static Floats neg_mul_add(Floats a, Floats b, Floats c) { return _mm_sub_ps(c, _mm_mul_ps(a, b)); }
+  static Floats neg_mul_sub(Floats a, Floats b, Floats c) { return _mm_sub_ps(negate(_mm_mul_ps(a, b)), c); }
   static Floats sqrt(Floats a) { return _mm_sqrt_ps(a); }
   static Ints to_int(Floats a) { return _mm_cvttps_epi32(a); }
   static Floats to_float(Ints a) { return _mm_cvtepi32_ps(a); }
