@@ -10,7 +10,7 @@
 // argument-dependent lookup and silently call it instead.
 //
 // Accuracy, float, against the exact value rounded to float, the same on avx512, avx2 and generic (SSE2):
-//   (one_minus_exp_nonpositive is covered through tanh)
+//   (one_minus_exp is covered through tanh)
 //   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp: every float in [-100, 100] (tests/eltwise/accuracy_sweep_test.cpp
 //   enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp): <= 3 ulp per element on its sweep.
 //   e^x (exp_neg_abs, exponential_of_sum) <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp:
@@ -196,12 +196,13 @@ inline B exponential_of_sum(B hi, B lo) {
   return Ops::zero_where(below, bounded);
 }
 
-// 1 - e^v = -expm1(v) for v in [-40, 0], NaN -> NaN: (1 - 2^k) - 2^k (e^r - 1) with one rounding (FMA), accurate
-// near 0 where 1 - e^v = -v (1 + ...), and equal to 1 in float below v = -17; +0 (not -0) for v = +-0.
+// 1 - e^v = -expm1(v) for v in [-40, 40], NaN -> NaN: (1 - 2^k) - 2^k (e^r - 1) with one rounding (FMA), accurate
+// near 0 where 1 - e^v = -v (1 + ...); 1 in float below v = -17; +0 (not -0) for v = +-0. Above k = 24, 1 - 2^k
+// rounds to -2^k: a relative error of 2^-k, far below the final rounding.
 template <class B>
-inline B one_minus_exp_nonpositive(B v) {
+inline B one_minus_exp(B v) {
   B r;
-  const B power = reduce_to_power_of_two(v, r);  // 2^k, k >= -58; NaN v: r is NaN
+  const B power = reduce_to_power_of_two(v, r);  // 2^k, |k| <= 58; NaN v: r is NaN
   return neg_mul_add(power, exp_minus_one_reduced(r), B(1.0f) - power);
 }
 
@@ -242,17 +243,21 @@ inline B log_one_plus_fraction(B t) {
   return log_of_one_to_two(v) + ((B(1.0f) - v) + t) / v;
 }
 
-// e^-|x| in (0, 1], 0 where it is below FLT_MIN (x beyond +-87.34), NaN -> NaN: the shared first step of sigmoid
-// and binary cross-entropy. It cannot overflow, so only the low end needs a select; -126 <= k <= 0 wherever the
-// result is kept.
+// Beyond +-88 sigmoid does not change in float (1 from x = 17 up; below FLT_MIN from x = -87.34 down), and there
+// k = round(-x / ln 2) stays in [-127, 127], where power_of_two_from gives 2^k (+0 for k = -127) and e^-x <= 1.7e38
+// is finite: sigmoid and e^-|x| clamp their argument there instead of selecting results.
+constexpr float kSigmoidClamp = 88.0f;
+
+// e^-|x| in (0, 1], NaN -> NaN: the shared first step of binary cross-entropy's cost and delta. Below FLT_MIN (x
+// beyond +-87.34) the result is subnormal or +0 (k = -127), and the kernels' floating-point environment
+// (cpu::FlushDenormalsScope, which every caller runs in) flushes it to 0: no select.
 template <class B>
 inline B exp_neg_abs(B x) {
   using Ops = OpsOf<B>;
-  const B v = Ops::bit_or(x, B(-0.0f));  // -|x|
+  const B v = Ops::max(B(-kSigmoidClamp), Ops::bit_or(x, B(-0.0f)));  // -|x| clamped; max(c, NaN) = NaN
   B r;
   const B power = reduce_to_power_of_two(v, r);
-  const B e = times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r));
-  return Ops::zero_where(Ops::less(v, B(kMinLogNormal)), e);
+  return times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r));
 }
 
 // --- activations
@@ -265,23 +270,30 @@ inline B sigmoid_given_exp_neg_abs(B x, B t) {
   return numerator / (t + B(1.0f));
 }
 
-// 1 / (1 + e^-x), <= 2 ulp; sigmoid(-inf) = 0, sigmoid(inf) = 1, 0 below x = -87.34 (no subnormal results).
+// 1 / (1 + e^-x), <= 2 ulp: one exponential of the clamped x (kSigmoidClamp), one division, no select. For x < 0,
+// e^-x >= 1 carries its own error into the result almost whole, as t / (1 + t) would. sigmoid(-inf) = 0,
+// sigmoid(inf) = 1, NaN -> NaN. Below x = -87.34 the quotient is below FLT_MIN, and the kernels' floating-point
+// environment (cpu::FlushDenormalsScope) flushes it to 0.
 template <class B>
 inline B sigmoid(B x) {
-  return sigmoid_given_exp_neg_abs(x, exp_neg_abs(x));
+  using Ops = OpsOf<B>;
+  const B clamped = Ops::min(B(kSigmoidClamp), Ops::max(B(-kSigmoidClamp), x));  // min, max (c, NaN) = NaN
+  B r;
+  const B power = power_of_two_from(round_and_reduce_negated(clamped, B(kPowerShifter), r));
+  const B exp_minus_x = times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r));
+  return B(1.0f) / (exp_minus_x + B(1.0f));
 }
 
-// tanh(x) = sign(x) E / (2 - E) with E = 1 - e^(-2|x|) = -expm1(-2|x|) in [0, 1): one exponential, one division,
-// no cancellation anywhere (expm1 keeps its accuracy near 0, where tanh(x) ~ x). -2|x| is bounded at -40, where
-// E = 1 in float already. tanh(+-inf) = +-1, tanh(+-0) = +-0 (E = +0), NaN -> NaN. Subnormal x give +-0 through
-// the kernels' floating-point environment (cpu::FlushDenormalsScope: x reads as 0), which every caller runs in;
-// without it they would give x (subnormal), the exact result's rounding.
+// tanh(x) = E / (2 - E) with E = 1 - e^(-2x) = -expm1(-2x): one exponential, one division, no cancellation
+// anywhere (expm1 keeps its accuracy near 0, where tanh(x) ~ x; for x < 0, E < 0 and 2 - E > 2). -2x is clamped to
+// [-40, 40], where E / (2 - E) is +-1 in float already. tanh(+-inf) = +-1, NaN -> NaN; tanh(+-0) = +0 (E = +0).
+// Subnormal x give +0 through the kernels' floating-point environment (cpu::FlushDenormalsScope: x reads as 0),
+// which every caller runs in; without it they would give x (subnormal), the exact result rounded.
 template <class B>
 inline B hyperbolic_tangent(B x) {
   using Ops = OpsOf<B>;
-  const B minus_two_abs = Ops::bit_or(x * B(-2.0f), B(-0.0f));                  // -2|x|, exact
-  const B e = one_minus_exp_nonpositive(Ops::max(B(-40.0f), minus_two_abs));  // max(c, NaN) = NaN
-  return Ops::bit_or(e / (B(2.0f) - e), Ops::sign_bit(x));
+  const B e = one_minus_exp(Ops::min(B(40.0f), Ops::max(B(-40.0f), x * B(-2.0f))));  // min, max (c, NaN) = NaN
+  return e / (B(2.0f) - e);
 }
 
 // --- derivatives from the output a = g(z) (the design stores A, not Z)
