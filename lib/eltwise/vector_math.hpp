@@ -9,10 +9,11 @@
 // Names differ from xsimd's on purpose (exponential, not exp): an unqualified exp(batch) would find xsimd::exp by
 // argument-dependent lookup and silently call it instead.
 //
-// Accuracy, float, against the exact value rounded to float, the same on avx512, avx2 and generic (SSE2):
+// Accuracy, float, against the exact value rounded to float, on avx512, avx2 and generic (SSE2):
 //   (one_minus_exp is covered through tanh)
-//   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp: every float in [-100, 100] (tests/eltwise/accuracy_sweep_test.cpp
-//   enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp): <= 3 ulp per element on its sweep.
+//   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp (3 on generic, without FMA): every float in [-100, 100]
+//   (tests/eltwise/accuracy_sweep_test.cpp enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp):
+//   <= 3 ulp per element on its sweep.
 //   e^x (exp_neg_abs, exponential_of_sum) <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp:
 //   every 7th float of the ranges of their general forms (exp: [-87.3, 88.7]; log: (0, inf); log1p: (-1, 1e6]),
 //   measured when written; the restricted forms keep those bits on the ranges they take.
