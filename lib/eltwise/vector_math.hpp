@@ -249,7 +249,7 @@ inline B log_one_plus_fraction(B t) {
 // is finite: sigmoid and e^-|x| clamp their argument there instead of selecting results.
 constexpr float kSigmoidClamp = 88.0f;
 
-// e^-|x| in (0, 1], NaN -> NaN: the shared first step of binary cross-entropy's cost and delta. Below FLT_MIN (x
+// e^-|x| in [0, 1], NaN -> NaN: the shared first step of binary cross-entropy's cost and delta. Below FLT_MIN (x
 // beyond +-87.34) the result is subnormal or +0 (k = -127), and the kernels' floating-point environment
 // (cpu::FlushDenormalsScope, which every caller runs in) flushes it to 0: no select.
 template <class B>

@@ -11,7 +11,7 @@
 //   Mask less(a, b), less_equal, greater, equal (ordered: false when either is NaN), is_nan(a), either(m1, m2)
 //   select(mask, if_true, if_false), zero_where(mask, x) (0 where mask is set: one and-not on AVX2 and SSE2, where g++
 //   turns a blend with zero into a sign-bit compare plus an and-not), max(a, b) and min(a, b) (x86 rule: b when
-//   either is NaN, so max(c, x) keeps a NaN x), abs, sign_bit (a & -0.0f), bit_or,
+//   either is NaN, so max(c, x) keeps a NaN x), abs, bit_or,
 //   negate (flips the sign bit, NaN included), mul_add(a, b, c) = a * b + c and
 //   neg_mul_add(a, b, c) = c - a * b, neg_mul_sub(a, b, c) = -(a * b) - c (each fused where the ISA has FMA), sqrt,
 //   to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints / as_floats (bit casts),
@@ -52,7 +52,6 @@ struct VectorOps<xsimd::avx512bw> {
   static Floats max(Floats a, Floats b) { return _mm512_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm512_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm512_abs_ps(a); }
-  static Floats sign_bit(Floats a) { return _mm512_and_ps(a, _mm512_set1_ps(-0.0f)); }
   static Floats bit_or(Floats a, Floats b) { return _mm512_or_ps(a, b); }
   static Floats negate(Floats a) { return _mm512_xor_ps(a, _mm512_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm512_fmadd_ps(a, b, c); }
@@ -98,7 +97,6 @@ struct VectorOps<xsimd::fma3<xsimd::avx2>> {
   static Floats max(Floats a, Floats b) { return _mm256_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm256_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
-  static Floats sign_bit(Floats a) { return _mm256_and_ps(a, _mm256_set1_ps(-0.0f)); }
   static Floats bit_or(Floats a, Floats b) { return _mm256_or_ps(a, b); }
   static Floats negate(Floats a) { return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f)); }
   static Floats mul_add(Floats a, Floats b, Floats c) { return _mm256_fmadd_ps(a, b, c); }
@@ -144,7 +142,6 @@ struct VectorOps<xsimd::sse2> {
   static Floats max(Floats a, Floats b) { return _mm_max_ps(a, b); }
   static Floats min(Floats a, Floats b) { return _mm_min_ps(a, b); }
   static Floats abs(Floats a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
-  static Floats sign_bit(Floats a) { return _mm_and_ps(a, _mm_set1_ps(-0.0f)); }
   static Floats bit_or(Floats a, Floats b) { return _mm_or_ps(a, b); }
   static Floats negate(Floats a) { return _mm_xor_ps(a, _mm_set1_ps(-0.0f)); }
   // No FMA on baseline x86-64: two roundings (the compiler cannot contract without the instruction).

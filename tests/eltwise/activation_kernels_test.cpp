@@ -149,9 +149,8 @@ TEST_P(ActivationKernels, NaNStaysNaNAndInfinitiesGiveTheLimits) {
 TEST_P(ActivationKernels, SigmoidAndTanhKeepNaNsOfAnyPayloadAndGivePositiveZeros) {
   // Sigmoid and tanh build 2^k from the bits of the rounded x log2(e); for a NaN those bits are its payload, and the
   // NaN must come through the arithmetic instead. Zeros: z + 0 (no bias) is +0 for -0, as in the reference, and a
-  // subnormal reads as 0 (denormals flushed), so tanh gives +0 for all of them (never -0: tanh's E = 1 - e^-2|x| is
-  // +0 there), and sigmoid 1/2 whichever side's formula the sign bit picks. 19 columns: the values sit in different
-  // lanes and in a masked tail.
+  // subnormal reads as 0 (denormals flushed), so tanh gives +0 for all of them (never -0: tanh's E = 1 - e^-2x is +0
+  // for x = +-0), and sigmoid 1/2. 19 columns: the values sit in different lanes and in a masked tail.
   const std::uint32_t nan_bits[] = {0x7FC00000u, 0x7FC00001u, 0x7FC001FFu, 0xFFC00000u, 0xFFC000A5u, 0x7F800123u,
                                     0xFFFFFFFFu};
   std::vector<float> values;
