@@ -4,7 +4,8 @@
 // Every benchmark reports, next to its own elements_per_s and GB_per_s, the ratios:
 //   speedup_vs_ref  elements/s over nnk::ref's on the same kernel and size (the target for activations:
 //                   >= 10 on L1-resident data). On L1-resident data the reference runs alternately with the kernel,
-//                   one call after each, on the same buffers; on 64 MiB its rate is taken once at startup.
+//                   in batches of 16 kernel and 2 reference calls, on the same buffers; on 64 MiB its rate is taken
+//                   once at startup.
 //   triad_frac      GB/s over the triad's on arrays of the same size and the same thread count, measured right
 //                   before the benchmark (target on 64 MiB: >= 0.8); bytes = 4 x elements x arrays read and written
 //                   (softmax: z read once, a written once; the bias column is negligible)

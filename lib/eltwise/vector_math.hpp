@@ -19,7 +19,8 @@
 //   measured when written; the restricted forms keep those bits on the ranges they take.
 //   Derivatives from the output: one rounding on FMA ISAs (a - a*a, 1 - a*a fused), <= 1.5 ulp without FMA.
 // Special values: NaN in -> NaN out (relu too: xsimd 8.1's max(NaN, 0) would return 0); +-inf give the limits; a
-// result that would be subnormal is flushed to 0 (exponentials, sigmoid, tanh); no -ffast-math assumptions.
+// result that would be subnormal is 0 (exponentials, sigmoid, tanh: by a select, or, where the comment says so, by
+// the flush-to-zero environment every kernel call runs in, cpu::FlushDenormalsScope); no -ffast-math assumptions.
 #pragma once
 
 #include <cstddef>
@@ -124,8 +125,9 @@ inline B exp_minus_one_reduced(B r) {
 }
 
 // The rounding step of every exponential here: t = x log2(e) + shifter rounded once (one FMA; without FMA the
-// product is rounded first), for a shifter in [2^23, 2^24) and |x log2(e)| < 2^22, so that t is an integer whose
-// low mantissa bits hold k + (shifter - 1.5 2^23), k = t - shifter = round(x / ln 2) (exact); and
+// product is rounded first), for a shifter within 2^10 of 1.5 2^23 and |x log2(e)| < 2^21, so that t stays in
+// [2^23, 2^24), an integer whose low mantissa bits hold k + (shifter - 1.5 2^23), k = t - shifter = round(x / ln 2)
+// (exact); and
 // r = x - k ln 2 in [-ln2/2, ln2/2] (Cody-Waite: the first step is exact for |k| <= 2^9). Returns t.
 template <class B>
 inline B round_and_reduce(B x, B shifter, B& r) {
@@ -151,12 +153,13 @@ inline B reduce_by_ln2(B x, B& r) {
   return round_and_reduce(x, shifter, r) - shifter;
 }
 
-// t << 23 as a float, for the t of round_and_reduce with kPowerShifter: its low bits hold k + 127, 2^k's exponent
-// field, so this is 2^k itself for -126 <= k <= 127, +0 for k = -127 (no conversion to integers or add: 3
-// operations fewer than adding k to 1.0's bits). Beyond that range of k the power is meaningless, and for a NaN x
-// so is the power, but r is NaN: callers clamp x, replace those lanes or let r carry the NaN. Without FMA, a
-// product x log2(e) that lands on a half-integer may round to the other neighbour than with kRoundingShifter
-// (kPowerShifter is odd): |r| is ln 2 / 2 either way.
+// t << 23 as a float, for the t of round_and_reduce or round_and_reduce_negated with kPowerShifter (or softmax's
+// shifted offset, PowerScaling, where k is k - K): its low bits hold k + 127, 2^k's exponent field, so this is 2^k
+// itself for -126 <= k <= 127, +0 for k = -127 (no conversion to integers or add: 3 operations fewer than adding k
+// to 1.0's bits). Beyond that range of k the power is meaningless, and for a NaN x so is the power, but r is NaN:
+// callers clamp x, replace those lanes or let r carry the NaN. Without FMA, a product x log2(e) that lands on a
+// half-integer may round to the other neighbour than with kRoundingShifter (kPowerShifter is odd): |r| is ln 2 / 2
+// either way.
 template <class B>
 inline B power_of_two_from(B t) {
   using Ops = OpsOf<B>;
@@ -198,7 +201,7 @@ inline B exponential_of_sum(B hi, B lo) {
 }
 
 // 1 - e^v = -expm1(v) for v in [-40, 40], NaN -> NaN: (1 - 2^k) - 2^k (e^r - 1) with one rounding (FMA), accurate
-// near 0 where 1 - e^v = -v (1 + ...); 1 in float below v = -17; +0 (not -0) for v = +-0. Above k = 24, 1 - 2^k
+// near 0 where 1 - e^v = -v (1 + ...); 1 in float below v = -17.33; +0 (not -0) for v = +-0. Above k = 24, 1 - 2^k
 // rounds to -2^k: a relative error of 2^-k, far below the final rounding.
 template <class B>
 inline B one_minus_exp(B v) {
@@ -244,9 +247,10 @@ inline B log_one_plus_fraction(B t) {
   return log_of_one_to_two(v) + ((B(1.0f) - v) + t) / v;
 }
 
-// Beyond +-88 sigmoid does not change in float (1 from x = 17 up; below FLT_MIN from x = -87.34 down), and there
-// k = round(-x / ln 2) stays in [-127, 127], where power_of_two_from gives 2^k (+0 for k = -127) and e^-x <= 1.7e38
-// is finite: sigmoid and e^-|x| clamp their argument there instead of selecting results.
+// Beyond +-88 sigmoid does not change in float (1 from x = 17.33 up; below FLT_MIN from x = -87.34 down), and
+// there k = round(-x / ln 2) stays in [-127, 127], where power_of_two_from gives 2^k (+0 for k = -127) and
+// e^-x <= 1.7e38 is finite: sigmoid and binary cross-entropy's e^-|x| clamp their argument there instead of
+// selecting results.
 constexpr float kSigmoidClamp = 88.0f;
 
 // e^-|x| in [0, 1], NaN -> NaN: the shared first step of binary cross-entropy's cost and delta. Below FLT_MIN (x
@@ -263,8 +267,9 @@ inline B exp_neg_abs(B x) {
 
 // --- activations
 
-// 1 / (1 + e^-x) given t = e^-|x|: 1 / (1 + t) for x >= 0, t / (1 + t) for x < 0. Both forms divide numbers in
-// (0, 2] without cancellation; the result is 0 (not subnormal) where e^x < FLT_MIN.
+// 1 / (1 + e^-x) given t = e^-|x| (binary cross-entropy's delta): 1 / (1 + t) for x >= 0, t / (1 + t) for x < 0.
+// Both forms divide numbers in [0, 2] without cancellation; where e^x < FLT_MIN, t is 0 (flushed: exp_neg_abs) and
+// so is the result.
 template <class B>
 inline B sigmoid_given_exp_neg_abs(B x, B t) {
   const B numerator = OpsOf<B>::select_negative(x, t, B(1.0f));  // -0: t = 1, the same quotient
@@ -285,11 +290,12 @@ inline B sigmoid(B x) {
   return B(1.0f) / (exp_minus_x + B(1.0f));
 }
 
-// tanh(x) = E / (2 - E) with E = 1 - e^(-2x) = -expm1(-2x): one exponential, one division, no cancellation
-// anywhere (expm1 keeps its accuracy near 0, where tanh(x) ~ x; for x < 0, E < 0 and 2 - E > 2). -2x is clamped to
-// [-40, 40], where E / (2 - E) is +-1 in float already. tanh(+-inf) = +-1, NaN -> NaN; tanh(+-0) = +0 (E = +0).
-// Subnormal x give +0 through the kernels' floating-point environment (cpu::FlushDenormalsScope: x reads as 0),
-// which every caller runs in; without it they would give x (subnormal), the exact result rounded.
+// tanh(x) = E / (2 - E) with E = 1 - e^(-2x) = -expm1(-2x): one exponential, one division. E keeps its accuracy
+// near 0, where tanh(x) ~ x; for x < 0 (E < 0, 2 - E > 2) its two terms (1 - 2^k) and -2^k (e^r - 1) partly cancel
+// when k >= 1 and r < 0, up to doubling the error of e^r - 1 (within the 2 ulp measured; 3 without FMA). -2x is
+// clamped to [-40, 40], where E / (2 - E) is +-1 in float already. tanh(+-inf) = +-1, NaN -> NaN; tanh(+-0) = +0
+// (E = +0). Subnormal x give +0 through the kernels' floating-point environment (cpu::FlushDenormalsScope: x reads
+// as 0), which every caller runs in; without it they would give x (subnormal), the exact result rounded.
 template <class B>
 inline B hyperbolic_tangent(B x) {
   using Ops = OpsOf<B>;

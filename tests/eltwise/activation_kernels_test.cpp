@@ -253,7 +253,8 @@ TEST_P(ActivationKernels, SoftmaxWithBiasOverColumnsWithNaNOrInfinityMatchesTheR
                                         << bias(2, 0));
       Matrix a(3, cols);
       bias_activation_forward(Activation::Softmax, z, bias, a);
-      EXPECT_TRUE(within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
+      EXPECT_TRUE(
+          within_budget(ref_forward(Activation::Softmax, z, bias), a, forward_budget(Activation::Softmax, true)));
       EXPECT_TRUE(std::isnan(a(0, 1)) && std::isnan(a(0, 2)) && std::isnan(a(0, 4)));
     }
   }
