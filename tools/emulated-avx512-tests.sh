@@ -4,12 +4,13 @@
 # (Debian's bochs 2.7 emulates AVX-512 F/CD/BW/DQ/VL as its Skylake-X model); the guest's serial console is the
 # output. Slow: Bochs runs about 10-15 million guest instructions a second, so this takes 20-40 minutes.
 #
-# Usage: tools/emulated-avx512-tests.sh [build-dir]   (default build/, configured and built first if it has no tests)
+# Usage: tools/emulated-avx512-tests.sh [build-dir]   (default build/, built by tools/build.sh if it lacks the tests)
 # Environment: NNK_EMULATION_TIMEOUT (seconds, default 5400), NNK_SWEEP_STRIDE for the accuracy sweeps (default 64).
 # A guest that shows nothing within 10 minutes is booted once more.
 # Installs what is missing from Debian's packages (as root): bochs, its BIOS images, GRUB's BIOS image tools,
 # xorriso, mtools, busybox-static, cpio; and downloads (does not install) the Debian cloud kernel it boots. Debian 12.
-# Exit status: 0 when every test program in the guest passed; 1 otherwise, with the guest's output shown.
+# Exit status: 0 when every test program in the guest passed; 1 otherwise, with the failures (or the end of the
+# emulator's own output, when the guest did not boot) shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -18,11 +19,16 @@ timeout_s=${NNK_EMULATION_TIMEOUT:-5400}
 boot_timeout_s=600
 sweep_stride=${NNK_SWEEP_STRIDE:-64}
 programs=(nnk_eltwise_tests nnk_gemm_tests nnk_core_tests nnk_nn_tests)
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || { echo "NNK_EMULATION_TIMEOUT: expected seconds, got '$timeout_s'" >&2; exit 1; }
+if ! [[ $sweep_stride =~ ^[1-9][0-9]*$ ]]; then
+  echo "NNK_SWEEP_STRIDE: expected a positive integer, got '$sweep_stride'" >&2
+  exit 1
+fi
 
-# --- tools (bochs-term satisfies bochs's need for a display plugin without pulling in a GUI toolkit)
+# --- tools (bochs needs one display plugin package; bochs-term is the smallest)
 needed=()
 for package in bochs bochs-term bochsbios vgabios grub-pc-bin grub-common xorriso mtools busybox-static cpio; do
-  dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package")
+  [[ $(dpkg-query -W -f='${Status}' "$package" 2>/dev/null) == "install ok installed" ]] || needed+=("$package")
 done
 if ((${#needed[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
@@ -30,32 +36,41 @@ if ((${#needed[@]})); then
     exit 1
   fi
   apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${needed[@]}" >/dev/null 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${needed[@]}" >/dev/null
 fi
 
 # --- the test programs
 missing=0
 for p in "${programs[@]}"; do [[ -x "$build/tests/$p" ]] || missing=1; done
 if ((missing)); then
+  if [[ $build != build ]]; then
+    echo "emulated-avx512-tests: $build/tests lacks ${programs[*]}: build them first" >&2
+    exit 1
+  fi
   tools/build.sh
-  build=build
-  work="$build/emulated-avx512"
 fi
 mkdir -p "$work"
 
 # --- the guest kernel: Debian's cloud kernel (small, serial console, initramfs), downloaded once
 kernel="$work/vmlinuz"
 if [[ ! -f "$kernel" ]]; then
-  package=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-  if [[ -z "$package" ]]; then
+  # The package the metapackage points to now; with stale or missing package lists, after an update.
+  download_kernel() {
+    local package
+    package=$( (apt-cache depends linux-image-cloud-amd64 2>/dev/null || true) |
+              awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+    [[ -n $package ]] || return 1
+    # (apt warns that it downloads as root into a folder its _apt user cannot write: harmless)
+    rm -f "$work"/linux-image-*.deb
+    (cd "$work" && apt-get download -q "$package" 2>&1 | grep -v -e unsandboxed) || true
+    compgen -G "$work/linux-image-*.deb" >/dev/null
+  }
+  if ! download_kernel; then
     apt-get update -q >/dev/null
-    package=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-  fi
-  # (apt warns that it downloads as root into a folder its _apt user cannot write: harmless)
-  (cd "$work" && rm -f linux-image-*.deb && apt-get download -q "$package" 2>&1 | grep -v -e unsandboxed || true)
-  if ! compgen -G "$work/linux-image-*.deb" >/dev/null; then
-    echo "emulated-avx512-tests: could not download $package" >&2
-    exit 1
+    if ! download_kernel; then
+      echo "emulated-avx512-tests: could not download the kernel of linux-image-cloud-amd64" >&2
+      exit 1
+    fi
   fi
   rm -rf "$work/kernel-package"
   dpkg-deb -x "$work"/linux-image-*.deb "$work/kernel-package"
@@ -114,11 +129,11 @@ set timeout=0
 serial --unit=0 --speed=115200
 terminal_output serial
 menuentry nnk {
-  linux /boot/vmlinuz console=ttyS0,115200 loglevel=3 nopku clearcpuid=ospke,pku,xsaves,xsavec panic=-1 nokaslr
+  linux /boot/vmlinuz console=ttyS0,115200 loglevel=3 nopku clearcpuid=ospke,pku,xsaves,xsavec nokaslr
   initrd /boot/initrd.gz
 }
 EOF
-grub-mkrescue -o "$work/boot.iso" "$iso" >/dev/null 2>&1
+grub-mkrescue -o "$work/boot.iso" "$iso" >"$work/grub-mkrescue.log" 2>&1 || { cat "$work/grub-mkrescue.log"; exit 1; }
 
 # --- Bochs: no display (a VNC server that does not wait for a client), no sound, its debugger told to continue
 vgabios=/usr/share/bochs/VGABIOS-lgpl-latest
@@ -142,25 +157,32 @@ log: $work/bochs.log
 EOF
 printf 'c\nquit\n' >"$work/debugger-commands"
 
-# One boot: 0 when the guest powered off, 1 past the time limit, 2 when it showed no sign of life (its first line)
-# within boot_timeout_s, which a later boot usually does not repeat.
+# One boot: 0 when the guest powered off, 1 past the time limit or at a kernel panic, 2 when it showed no sign of
+# life (its first line) within boot_timeout_s, which a later boot usually does not repeat. The serial console ends
+# its lines with \r\n.
+guest_says() { tr -d '\r' <"$serial" 2>/dev/null | grep -q -a "$1"; }
+bochs_pid=
+trap 'if [[ -n $bochs_pid ]]; then kill "$bochs_pid" 2>/dev/null || true; fi' EXIT
 run_guest() {
   rm -f "$serial"
   bochs -f "$work/bochsrc" -rc "$work/debugger-commands" </dev/null >"$work/bochs.out" 2>&1 &
-  local pid=$! started=$SECONDS
-  while kill -0 "$pid" 2>/dev/null; do
+  bochs_pid=$!
+  local started=$SECONDS verdict=0
+  while kill -0 "$bochs_pid" 2>/dev/null; do
     sleep 5
-    if ((SECONDS - started > boot_timeout_s)) && ! grep -q -a '^=== guest CPU' "$serial" 2>/dev/null; then
-      kill "$pid"; wait "$pid" || true
-      return 2
+    if ((SECONDS - started > boot_timeout_s)) && ! guest_says '^=== guest CPU'; then
+      verdict=2
+    elif ((SECONDS - started > timeout_s)) || guest_says 'Kernel panic'; then
+      verdict=1
+    else
+      continue
     fi
-    if ((SECONDS - started > timeout_s)); then
-      kill "$pid"; wait "$pid" || true
-      return 1
-    fi
+    kill "$bochs_pid"
+    break
   done
-  wait "$pid" || true
-  return 0
+  wait "$bochs_pid" || true
+  bochs_pid=
+  return "$verdict"
 }
 start=$SECONDS
 for attempt in 1 2; do
@@ -171,13 +193,18 @@ for attempt in 1 2; do
   echo "emulated-avx512-tests: no output from the guest after $boot_timeout_s s (boot attempt $attempt)"
 done
 echo "emulated-avx512-tests: guest ran $((SECONDS - start)) s"
-((outcome == 1)) && echo "emulated-avx512-tests: stopped after $timeout_s s"
+((outcome != 1)) || echo "emulated-avx512-tests: stopped after $timeout_s s or at a kernel panic"
 
-# --- the verdict: every program reported, each with exit status 0
+# --- the verdict: the guest booted with AVX-512, and every program reported exit status 0
 output=$(tr -d '\r' <"$serial" 2>/dev/null | grep -a -v '^\[ *[0-9]*\.[0-9]*\]' || true)
 echo "$output" | grep -a -E '^=== |^\[  (FAILED|PASSED|SKIPPED) |^\[ ACCURACY \]' || true
 status=0
-grep -q -a '^=== guest CPU: .*avx512bw' <<<"$output" || { echo "the guest has no AVX-512 (see $serial)"; status=1; }
+if ! grep -q -a '^=== guest CPU' <<<"$output"; then
+  echo "the guest did not boot; the emulator's last words ($work/bochs.out):"
+  tail -n 20 "$work/bochs.out"
+  exit 1
+fi
+grep -q -a '^=== guest CPU: .*avx512bw' <<<"$output" || { echo "the guest has no AVX-512BW (see $serial)"; status=1; }
 if grep -q -a 'does not support avx512' <<<"$output"; then
   echo "avx512 tests skipped in the guest (see $serial)"
   status=1
@@ -185,5 +212,9 @@ fi
 for p in "${programs[@]}"; do
   grep -q -a "^=== $p exit 0\$" <<<"$output" || { echo "$p: failed or did not finish (see $serial)"; status=1; }
 done
-((status == 0)) && echo "emulated-avx512-tests: all passed"
-exit "$status"
+if ((status != 0)); then
+  echo "the failures:"
+  grep -a -E -A8 ': Failure$' <<<"$output" | head -n 200 || true
+  exit 1
+fi
+echo "emulated-avx512-tests: all passed"

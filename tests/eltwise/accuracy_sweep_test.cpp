@@ -4,7 +4,7 @@
 //
 // sigmoid and tanh: every float in [-100, 100] with |x| >= 2^-12 (311 million values), and every 64th float below
 // that, where both functions are a short polynomial away from their linear term (30 million more); under a
-// sanitizer every 16th float above 2^-12 and every 1024th below; with NNK_SWEEP_STRIDE=n, every n-th and 64n-th.
+// sanitizer every 16th float above 2^-12; with NNK_SWEEP_STRIDE=n, n times fewer in both ranges.
 // The double reference is computed once per block and every ISA the CPU has runs against it. softmax: random
 // columns of 2 to 1000 rows with spreads up to 200, centred on 0 or moved to one sign and to |v| beyond 350, with
 // and without bias; with a bias over at least 600 columns, where the FMA ISAs multiply by a tabulated e^bias
@@ -40,16 +40,18 @@ constexpr std::uint32_t kDefaultSweepStride = 16;
 constexpr std::uint32_t kDefaultSweepStride = 1;
 #endif
 
-// The sigmoid and tanh sweeps take every stride-th float: NNK_SWEEP_STRIDE (1 to 65536) where set, for machines far
-// slower than a core (tools/emulated-avx512-tests.sh runs the AVX-512 build under an emulator), else the default.
-std::uint32_t sweep_stride() {
+// NNK_SWEEP_STRIDE (1 to 65536), for machines far slower than a core (tools/emulated-avx512-tests.sh runs the
+// AVX-512 build under an emulator): the sigmoid and tanh sweeps then take every n-th float above 2^-12 and every
+// 64n-th below. 1 where unset; 0 (with a test failure) for a value out of range, which skips the sweep rather than
+// run it whole where it was meant to be sampled.
+std::uint32_t sweep_stride_from_environment() {
   const char* text = std::getenv("NNK_SWEEP_STRIDE");
-  if (text == nullptr || *text == '\0') return kDefaultSweepStride;
+  if (text == nullptr || *text == '\0') return 1;
   char* end = nullptr;
   const long stride = std::strtol(text, &end, 10);
   if (*end != '\0' || stride < 1 || stride > 65536) {
     ADD_FAILURE() << "NNK_SWEEP_STRIDE: expected an integer from 1 to 65536, got '" << text << "'";
-    return kDefaultSweepStride;
+    return 0;
   }
   return static_cast<std::uint32_t>(stride);
 }
@@ -136,8 +138,8 @@ void report(const char* function, const char* where, Isa isa, const Worst& w) {
                                   std::to_string(w.ulp));
 }
 
-// Every stride-th float of [-100, 100] with |x| >= 2^-12, every 64 stride-th below, in blocks; g against
-// reference(x) in double.
+// Every float of [-100, 100] with |x| >= 2^-12 and every 64th below (fewer: kDefaultSweepStride, NNK_SWEEP_STRIDE),
+// in blocks; g against reference(x) in double.
 template <class Reference>
 void sweep(Activation g, const char* name, Reference reference, std::uint64_t max_ulp, double abs_tol) {
   const std::vector<Isa> isas = isas_to_measure();
@@ -163,8 +165,10 @@ void sweep(Activation g, const char* name, Reference reference, std::uint64_t ma
     }
     x.clear();
   };
-  const std::uint32_t stride = sweep_stride();
-  const std::uint32_t sparse_stride = 64 * stride;
+  const std::uint32_t sampling = sweep_stride_from_environment();
+  if (sampling == 0) return;
+  const std::uint32_t stride = kDefaultSweepStride * sampling;
+  const std::uint32_t sparse_stride = 64 * sampling;
   for (std::uint32_t sign : {0u, 0x80000000u}) {
     for (std::uint32_t bits = 0; bits <= last; bits += bits < kDenseFrom ? sparse_stride : stride) {
       x.push_back(std::bit_cast<float>(bits | sign));
