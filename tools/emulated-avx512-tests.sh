@@ -6,7 +6,8 @@
 #
 # Usage: tools/emulated-avx512-tests.sh [build-dir]   (default build/, built by tools/build.sh if it lacks the tests)
 # Environment: NNK_EMULATION_TIMEOUT (seconds, default 5400), NNK_SWEEP_STRIDE for the accuracy sweeps (default 64).
-# A guest that shows nothing within 10 minutes is booted once more.
+# A guest that has not started its tests within 7 minutes (1-3 is usual) is booted again, up to 3 boots in all; the
+# logs of a boot that hung are kept (*.hung-N).
 # Installs what is missing from Debian's packages (as root): bochs, its BIOS images, GRUB's BIOS image tools,
 # xorriso, mtools, busybox-static, cpio; and downloads (does not install) the Debian cloud kernel it boots. Debian 12.
 # Exit status: 0 when every test program in the guest passed; 1 otherwise, with the failures (or the end of the
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 work="$build/emulated-avx512"
 timeout_s=${NNK_EMULATION_TIMEOUT:-5400}
-boot_timeout_s=600
+boot_timeout_s=420
 sweep_stride=${NNK_SWEEP_STRIDE:-64}
 programs=(nnk_eltwise_tests nnk_gemm_tests nnk_core_tests nnk_nn_tests)
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || { echo "NNK_EMULATION_TIMEOUT: expected seconds, got '$timeout_s'" >&2; exit 1; }
@@ -157,8 +158,8 @@ log: $work/bochs.log
 EOF
 printf 'c\nquit\n' >"$work/debugger-commands"
 
-# One boot: 0 when the guest powered off, 1 past the time limit or at a kernel panic, 2 when it showed no sign of
-# life (its first line) within boot_timeout_s, which a later boot usually does not repeat. The serial console ends
+# One boot: 0 when the guest powered off, 1 past the time limit or at a kernel panic, 2 when it had not started its
+# tests (its first line) within boot_timeout_s, which a later boot usually does not repeat. The serial console ends
 # its lines with \r\n.
 guest_says() { tr -d '\r' <"$serial" 2>/dev/null | grep -q -a "$1"; }
 bochs_pid=
@@ -184,13 +185,16 @@ run_guest() {
   bochs_pid=
   return "$verdict"
 }
+rm -f "$work"/*.hung-*
 start=$SECONDS
-for attempt in 1 2; do
+for attempt in 1 2 3; do
   echo "emulated-avx512-tests: booting the guest under Bochs (output in $serial; up to $timeout_s s)"
   outcome=0
   run_guest || outcome=$?
   ((outcome == 2)) || break
-  echo "emulated-avx512-tests: no output from the guest after $boot_timeout_s s (boot attempt $attempt)"
+  echo "emulated-avx512-tests: the guest had not started its tests after $boot_timeout_s s (boot $attempt)"
+  ((attempt < 3)) || break
+  for log in "$serial" "$work/bochs.out" "$work/bochs.log"; do [[ ! -f $log ]] || mv "$log" "$log.hung-$attempt"; done
 done
 echo "emulated-avx512-tests: guest ran $((SECONDS - start)) s"
 ((outcome != 1)) || echo "emulated-avx512-tests: stopped after $timeout_s s or at a kernel panic"
