@@ -159,9 +159,10 @@ EOF
 printf 'c\nquit\n' >"$work/debugger-commands"
 
 # One boot: 0 when the guest powered off, 1 past the time limit or at a kernel panic, 2 when it had not started its
-# tests (its first line) within boot_timeout_s, which a later boot usually does not repeat. The serial console ends
-# its lines with \r\n.
-guest_says() { tr -d '\r' <"$serial" 2>/dev/null | grep -q -a "$1"; }
+# tests (its first line) within boot_timeout_s, which a later boot usually does not repeat. The serial console starts
+# and ends its lines with \r, so the patterns are not anchored; and grep reads the file itself: behind a pipe, its
+# early exit would kill the writer with SIGPIPE, which pipefail turns into "not found" once the log outgrows the pipe.
+guest_says() { grep -q -a -e "$1" "$serial" 2>/dev/null; }
 bochs_pid=
 trap 'if [[ -n $bochs_pid ]]; then kill "$bochs_pid" 2>/dev/null || true; fi' EXIT
 run_guest() {
@@ -171,7 +172,7 @@ run_guest() {
   local started=$SECONDS verdict=0
   while kill -0 "$bochs_pid" 2>/dev/null; do
     sleep 5
-    if ((SECONDS - started > boot_timeout_s)) && ! guest_says '^=== guest CPU'; then
+    if ((SECONDS - started > boot_timeout_s)) && ! guest_says '=== guest CPU'; then
       verdict=2
     elif ((SECONDS - started > timeout_s)) || guest_says 'Kernel panic'; then
       verdict=1
