@@ -2,7 +2,6 @@
 // over parts of the matrix (work_split.hpp), with streaming stores for outputs too large to stay in cache
 // (streaming_threshold.hpp).
 #include "core/kernel_contracts.hpp"
-#include "eltwise/bias_exponentials.hpp"
 #include "eltwise/eltwise_kernels.hpp"
 #include "eltwise/streaming_threshold.hpp"
 #include "eltwise/work_split.hpp"
@@ -19,17 +18,6 @@ void bias_activation_forward(Activation g, ConstMatrixView z, ConstMatrixView bi
   const float* bias_data = has_bias ? bias.data() : nullptr;
   const eltwise::Stores stores = eltwise::streams_output(a.rows(), a.cols())
       ? eltwise::Stores::Streaming : eltwise::Stores::Cached;
-  // A softmax bias shared by many columns: its exponentials once, here, rather than z + bias exactly per element.
-  if (g == Activation::Softmax && has_bias && z.cols() >= eltwise::kBiasExponentialsFromColumns &&
-      kernels.softmax_forward_with_bias_exponentials != nullptr) {
-    if (const auto table = eltwise::BiasExponentialTable::of(bias_data, z.rows())) {
-      eltwise::for_each_part(z.rows(), z.cols(), false, [&](eltwise::Part part) {
-        kernels.softmax_forward_with_bias_exponentials(eltwise::part_of(z, part), bias_data, table->view(),
-                                                       eltwise::part_of(a, part), stores);
-      });
-      return;
-    }
-  }
   eltwise::for_each_part(z.rows(), z.cols(), flat, [&](eltwise::Part part) {
     kernels.bias_activation_forward(g, eltwise::part_of(z, part), bias_data, eltwise::part_of(a, part), stores);
   });

@@ -1,12 +1,6 @@
-// Walking the columns of a block one vector of rows at a time, and the small reductions of the kernels (internal;
-// included by kernel_bodies.hpp in the per-ISA translation units, everything in an anonymous namespace).
-//
-// Vector traits V provide:
-//   Floats, Doubles                    xsimd batches of the ISA (Doubles has half as many lanes)
-//   load_first(p, n), store_first(p, n, v)   the first n < Floats::size lanes; load_first zeroes the others
-//   widen_low(v), widen_high(v)        the low / high half of a float batch as doubles
-//   stream(p, v), fence()              non-temporal store of a whole vector at an aligned p; store fence
-//   Shift(lead)(a, b)                  lanes [lead, W) of a followed by lanes [0, lead) of b, 0 < lead < W
+// Walking the columns of a block one vector of rows at a time, and the double sums of the kernels (internal;
+// included by the kernel bodies in the per-ISA translation units, everything in an anonymous namespace). V is an ISA
+// of the SIMD layer (simd/simd.hpp).
 //
 // The last, partial vector of a column uses masked loads and stores (FirstLanes), so nothing past the end of a
 // column is touched and every lane computes the same arithmetic whatever its position: a result never depends on
@@ -20,14 +14,21 @@
 #include <xsimd/xsimd.hpp>
 
 #include "eltwise/eltwise_kernels.hpp"
-#include "eltwise/vector_math.hpp"
+#include "simd/simd.hpp"
+#include "simd/vector_math.hpp"
 
 namespace nnk::eltwise {
 namespace {
 
+// The kernels are written in the SIMD layer's vocabulary (mul_add, select, sigmoid...).
+using namespace nnk::simd;
+
 constexpr float kInfinity = std::numeric_limits<float>::infinity();
 constexpr float kSmallestNormal = std::numeric_limits<float>::min();
 alignas(64) constexpr float kLaneIndices[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+inline const float* column(ConstBlock b, std::int64_t j) { return b.data + j * b.ld; }
+inline float* column(Block b, std::int64_t j) { return b.data + j * b.ld; }
 
 // --- walking a column one vector at a time
 
@@ -47,13 +48,14 @@ template <class V>
 struct FirstLanes {
   using Floats = typename V::Floats;
   std::int64_t count;
-  Floats load(const float* p) const { return V::load_first(p, count); }
-  void store(float* p, Floats v) const { V::store_first(p, count, v); }
+  typename V::LaneMask mask;
+  explicit FirstLanes(std::int64_t n) : count(n), mask(V::first_lanes(n)) {}
+  Floats load(const float* p) const { return V::load_first(p, mask); }
+  void store(float* p, Floats v) const { V::store_first(p, mask, v); }
   Floats keep(Floats v) const { return keep_or(v, Floats(0.0f)); }
   std::int64_t live() const { return count; }
   Floats keep_or(Floats v, Floats fill) const {
-    using Ops = OpsOf<Floats>;
-    return Ops::select(Ops::less(Floats::load_aligned(kLaneIndices), Floats(static_cast<float>(count))), v, fill);
+    return V::select(V::less(Floats::load_aligned(kLaneIndices), Floats(static_cast<float>(count))), v, fill);
   }
 };
 
@@ -64,24 +66,7 @@ inline void for_each_vector(std::int64_t n, Body&& body) {
   constexpr std::int64_t kWidth = V::Floats::size;
   std::int64_t i = 0;
   for (; i + kWidth <= n; i += kWidth) body(i, AllLanes<V>{});
-  if (i < n) body(i, FirstLanes<V>{n - i});
-}
-
-// The lanes of a batch folded in lane order: combine(combine(lane 0, lane 1), lane 2)... (xsimd's reductions would
-// bring a weak symbol: see vector_ops.hpp).
-template <class Batch, class Combine>
-inline typename Batch::value_type fold_lanes(Batch v, Combine combine) {
-  alignas(64) typename Batch::value_type lanes[Batch::size];
-  v.store_aligned(lanes);
-  typename Batch::value_type result = lanes[0];
-  for (std::size_t k = 1; k < Batch::size; ++k) result = combine(result, lanes[k]);
-  return result;
-}
-
-// The lanes of a double batch added in lane order.
-template <class Doubles>
-inline double horizontal_sum(Doubles v) {
-  return fold_lanes(v, [](double sum, double lane) { return sum + lane; });
+  if (i < n) body(i, FirstLanes<V>(n - i));
 }
 
 // A sum of floats kept in double lanes; total() adds the lanes in a fixed order.
@@ -96,17 +81,6 @@ struct DoubleSum {
   }
   double total() const { return horizontal_sum(low + high); }
 };
-
-// The largest and smallest lane of v (NaN lanes may or may not be seen).
-template <class V>
-inline float horizontal_max(typename V::Floats v) {
-  return fold_lanes(v, [](float max, float lane) { return lane > max ? lane : max; });
-}
-
-template <class V>
-inline float horizontal_min(typename V::Floats v) {
-  return fold_lanes(v, [](float min, float lane) { return lane < min ? lane : min; });
-}
 
 }  // namespace
 }  // namespace nnk::eltwise

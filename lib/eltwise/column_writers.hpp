@@ -59,13 +59,13 @@ class StreamingColumn {
       if (end - i == kWidth) {
         V::stream(column_ + i, v);
       } else {
-        V::store_first(column_ + i, end - i, v);
+        V::store_first(column_ + i, V::first_lanes(end - i), v);
       }
       return;
     }
     if (i == 0) {  // the unaligned head
       written_ = std::min(lead_, end);
-      V::store_first(column_, written_, v);
+      V::store_first(column_, V::first_lanes(written_), v);
     } else {  // elements [written_, written_ + W): the rest of the previous vector, the start of this one
       const Floats aligned = shift_(previous_, v);
       const std::int64_t pending = end - written_;
@@ -73,7 +73,7 @@ class StreamingColumn {
         V::stream(column_ + written_, aligned);
         written_ += kWidth;
       } else {
-        V::store_first(column_ + written_, pending, aligned);
+        V::store_first(column_ + written_, V::first_lanes(pending), aligned);
         written_ = end;
       }
     }
@@ -84,7 +84,7 @@ class StreamingColumn {
   // The elements of the last vector not written yet (fewer than W - lead of them).
   void finish() {
     if (lead_ != 0 && written_ < end_) {
-      V::store_first(column_ + written_, end_ - written_, shift_(previous_, previous_));
+      V::store_first(column_ + written_, V::first_lanes(end_ - written_), shift_(previous_, previous_));
     }
   }
 

@@ -70,25 +70,10 @@ struct AdamStep {
 // Rows of dZ one bias_gradient call sums at most: its double accumulators (8 KiB) stay in L1.
 inline constexpr std::int64_t kBiasGradientRowBlock = 1024;
 
-// e^bias[i] = high[i] + low[i] for every row of a softmax bias (bias_exponentials.hpp computes it once per call): with
-// it a softmax kernel multiplies e^z by e^bias instead of forming z + bias exactly. high is normal and
-// |low| <= ulp(high) / 2; min_power and max_power bound round(bias[i] / ln 2) over the rows (e^bias = 2^power m, m in
-// [1/sqrt 2, sqrt 2]).
-struct BiasExponentials {
-  const float* high;
-  const float* low;
-  float min_power;
-  float max_power;
-};
-
 struct EltwiseKernelSet {
   Isa isa;
   // a = g(z + bias); bias: rows floats or nullptr. Softmax normalizes each column.
   void (*bias_activation_forward)(Activation g, ConstBlock z, const float* bias, Block a, Stores stores);
-  // a = softmax(z + bias) with e^bias given as well (bias: rows floats, as above); nullptr where the ISA has no FMA
-  // (the product's rounding would cost accuracy there).
-  void (*softmax_forward_with_bias_exponentials)(ConstBlock z, const float* bias, BiasExponentials exponentials,
-                                                 Block a, Stores stores);
   // d = g'(.) from a (g elementwise).
   void (*activation_derivative)(Activation g, ConstBlock a, Block d, Stores stores);
   // dz = da * g'(.) from a (g elementwise).

@@ -1,4 +1,4 @@
-// The GEMM epilogue on one finished tile, vectorized with the ISA's batch type (included only by the per-ISA
+// The GEMM epilogue on one finished tile, vectorized with an ISA V of the SIMD layer (included only by the per-ISA
 // GEMM files; internal linkage). Semantics: nnk::GemmEpilogue in include/nnk/gemm.hpp.
 //
 // The tile is walked one row vector at a time, across all of its columns: the bias vector and the activation's
@@ -8,15 +8,15 @@
 // position, and the tiling never depends on the thread count: results are bitwise identical for any number of
 // threads.
 //
-// B is the xsimd batch of the ISA (for the vector math), V the micro-kernel's register struct (masked loads and
-// stores: Reg, Mask, kLanes, load_masked, store_masked, row_mask), NR the most columns a tile has.
+// NR is the most columns a tile has.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 
-#include "eltwise/vector_math.hpp"
 #include "gemm/gemm_kernels.hpp"
+#include "simd/simd.hpp"
+#include "simd/vector_math.hpp"
 
 namespace nnk::gemm {
 namespace {
@@ -24,22 +24,22 @@ namespace {
 // What the epilogue does after the activation step (chosen per GEMM, a template argument of the tile loop).
 enum class DerivativeStep { None, Multiply };
 
-template <class B, class V>
-struct EpilogueLanes {
-  static_assert(B::size == V::kLanes, "batch and register struct of one ISA");
-  typename V::Mask mask;
-  static EpilogueLanes rows(std::int64_t n) { return {V::row_mask(static_cast<int>(n))}; }
-  B load(const float* p) const { return B(V::load_masked(p, mask)); }
-  void store(float* p, B x) const { V::store_masked(p, mask, static_cast<typename V::Reg>(x)); }
+// The rows of one row vector that lie inside the tile.
+template <class V>
+struct RowLanes {
+  typename V::LaneMask mask;
+  static RowLanes rows(std::int64_t n) { return {V::first_lanes(n)}; }
+  typename V::Floats load(const float* p) const { return V::load_first(p, mask); }
+  void store(float* p, typename V::Floats x) const { V::store_first(p, mask, x); }
 };
 
 // One row vector (rows [i, i + lanes) of the tile) across every column of the tile (at most NR).
 // G: the forward activation (applied when `forward`); D: the derivative whose product is taken (when Multiply).
 // Every column is loaded before the first store: a short tile's masked store spans the next columns' addresses, and
 // a load behind it would wait for it to retire (masked stores do not forward).
-template <class B, class V, int NR, Activation G, DerivativeStep Step, Activation D>
-inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const EpilogueLanes<B, V>& lanes,
-                                bool forward) {
+template <class V, int NR, Activation G, DerivativeStep Step, Activation D>
+inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const RowLanes<V>& lanes, bool forward) {
+  using B = typename V::Floats;
   const GemmEpilogue& e = *t.spec;
   const std::int64_t cols = t.cols;
   float* const c = t.c + i;
@@ -53,13 +53,13 @@ inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const Epi
     // divisions overlap; the activations are short enough (tanh: ~20 operations) for a few spills at most.
 #pragma GCC unroll 16
     for (int j = 0; j < NR; ++j)
-      if (j < cols) x[j] = eltwise::activate<G>(x[j] + bias);
+      if (j < cols) x[j] = simd::activate<G>(x[j] + bias);
   }
   if constexpr (Step == DerivativeStep::Multiply) {
     const float* s = e.derivative_of + t.row0 + i + t.col0 * e.derivative_ld;
 #pragma GCC unroll 16
     for (int j = 0; j < NR; ++j)
-      if (j < cols) x[j] = x[j] * eltwise::derivative_from_output<D>(lanes.load(s + j * e.derivative_ld));
+      if (j < cols) x[j] = x[j] * simd::derivative_from_output<D>(lanes.load(s + j * e.derivative_ld));
   }
   if (t.partial_row_sums != nullptr) {
     // Column by column, in order, starting from column 0's value: the sum of each row does not depend on the
@@ -75,36 +75,36 @@ inline void epilogue_row_vector(const EpilogueTile& t, std::int64_t i, const Epi
     if (j < cols) lanes.store(c + j * t.ldc, x[j]);
 }
 
-template <class B, class V, int NR, Activation G, DerivativeStep Step, Activation D>
+template <class V, int NR, Activation G, DerivativeStep Step, Activation D>
 void epilogue_tile_for(const EpilogueTile& t) {
   const GemmEpilogue& e = *t.spec;
   const bool forward = e.bias != nullptr || G != Activation::Identity;
-  constexpr std::int64_t kLanes = B::size;
-  const auto full = EpilogueLanes<B, V>::rows(kLanes);
+  constexpr std::int64_t kLanes = V::kLanes;
+  const auto full = RowLanes<V>::rows(kLanes);
   std::int64_t i = 0;
-  for (; i + kLanes <= t.rows; i += kLanes) epilogue_row_vector<B, V, NR, G, Step, D>(t, i, full, forward);
-  if (i < t.rows) epilogue_row_vector<B, V, NR, G, Step, D>(t, i, EpilogueLanes<B, V>::rows(t.rows - i), forward);
+  for (; i + kLanes <= t.rows; i += kLanes) epilogue_row_vector<V, NR, G, Step, D>(t, i, full, forward);
+  if (i < t.rows) epilogue_row_vector<V, NR, G, Step, D>(t, i, RowLanes<V>::rows(t.rows - i), forward);
 }
 
-template <class B, class V, int NR, Activation G>
+template <class V, int NR, Activation G>
 EpilogueKernel epilogue_for_derivative(const GemmEpilogue& e) {
-  if (e.derivative_of == nullptr) return &epilogue_tile_for<B, V, NR, G, DerivativeStep::None, Activation::Identity>;
+  if (e.derivative_of == nullptr) return &epilogue_tile_for<V, NR, G, DerivativeStep::None, Activation::Identity>;
   switch (e.derivative_activation) {
-    case Activation::Sigmoid: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Sigmoid>;
-    case Activation::Tanh: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Tanh>;
-    case Activation::ReLU: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::ReLU>;
-    default: return &epilogue_tile_for<B, V, NR, G, DerivativeStep::Multiply, Activation::Identity>;
+    case Activation::Sigmoid: return &epilogue_tile_for<V, NR, G, DerivativeStep::Multiply, Activation::Sigmoid>;
+    case Activation::Tanh: return &epilogue_tile_for<V, NR, G, DerivativeStep::Multiply, Activation::Tanh>;
+    case Activation::ReLU: return &epilogue_tile_for<V, NR, G, DerivativeStep::Multiply, Activation::ReLU>;
+    default: return &epilogue_tile_for<V, NR, G, DerivativeStep::Multiply, Activation::Identity>;
   }
 }
 
 // The tile loop specialized for one epilogue: chosen once per GEMM (softmax is rejected by the front end).
-template <class B, class V, int NR>
+template <class V, int NR>
 EpilogueKernel select_epilogue(const GemmEpilogue& e) {
   switch (e.activation) {
-    case Activation::Sigmoid: return epilogue_for_derivative<B, V, NR, Activation::Sigmoid>(e);
-    case Activation::Tanh: return epilogue_for_derivative<B, V, NR, Activation::Tanh>(e);
-    case Activation::ReLU: return epilogue_for_derivative<B, V, NR, Activation::ReLU>(e);
-    default: return epilogue_for_derivative<B, V, NR, Activation::Identity>(e);
+    case Activation::Sigmoid: return epilogue_for_derivative<V, NR, Activation::Sigmoid>(e);
+    case Activation::Tanh: return epilogue_for_derivative<V, NR, Activation::Tanh>(e);
+    case Activation::ReLU: return epilogue_for_derivative<V, NR, Activation::ReLU>(e);
+    default: return epilogue_for_derivative<V, NR, Activation::Identity>(e);
   }
 }
 

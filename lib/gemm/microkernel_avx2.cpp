@@ -6,32 +6,17 @@
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
 #include "gemm/packing.hpp"
+#include "simd/simd.hpp"
 
 namespace nnk::gemm {
 namespace {
-
-struct Ymm {
-  using Reg = __m256;
-  using Mask = __m256i;  // lane i is all ones when row i is inside the tile
-  static constexpr int kLanes = 8;
-  static Reg zero() { return _mm256_setzero_ps(); }
-  static Reg broadcast(float x) { return _mm256_set1_ps(x); }
-  static Reg load(const float* p) { return _mm256_loadu_ps(p); }
-  static Reg load_masked(const float* p, Mask m) { return _mm256_maskload_ps(p, m); }
-  static Reg fmadd(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
-  static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
-  static void store_masked(float* p, Mask m, Reg r) { _mm256_maskstore_ps(p, m, r); }
-  static Mask row_mask(int rows) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(rows), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  }
-};
 
 // 8 x 8 transpose in registers: 32-bit interleave, 64-bit interleave, then 128-bit halves.
 struct Ymm8Transposer {
   static constexpr std::int64_t kBlock = 8;
   static void transpose(const float* src, std::int64_t lds, std::int64_t vectors, std::int64_t steps, float* dst,
                         std::int64_t ldd, std::int64_t width) {
-    const __m256i step_mask = Ymm::row_mask(static_cast<int>(steps));
+    const __m256i step_mask = simd::Avx2::first_lanes(static_cast<int>(steps));
     __m256 r[8], t[8];
 #pragma GCC unroll 8
     for (int q = 0; q < 8; ++q) r[q] = q < vectors ? _mm256_maskload_ps(src + q * lds, step_mask) : _mm256_setzero_ps();
@@ -52,7 +37,7 @@ struct Ymm8Transposer {
       t[q] = _mm256_permute2f128_ps(r[q], r[q + 4], 0x20);
       t[q + 4] = _mm256_permute2f128_ps(r[q], r[q + 4], 0x31);
     }
-    const __m256i width_mask = Ymm::row_mask(static_cast<int>(width));
+    const __m256i width_mask = simd::Avx2::first_lanes(static_cast<int>(width));
     for (std::int64_t s = 0; s < steps; ++s) _mm256_maskstore_ps(dst + s * ldd, width_mask, t[s]);
   }
 };
@@ -71,10 +56,10 @@ const GemmKernelSet& gemm_kernel_set_avx2() {
       .kc = 512,
       .mc = 192,
       .nc = 4092,
-      .grid = MicroKernelTable<Ymm, kNR, 3>::make(),
+      .grid = MicroKernelTable<simd::Avx2, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Ymm8Transposer>,
       .pack_b = &pack_b_panels<kNR, Ymm8Transposer>,
-      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::fma3<xsimd::avx2>>, Ymm, kNR>,
+      .select_epilogue = &select_epilogue<simd::Avx2, kNR>,
   };
   return set;
 }

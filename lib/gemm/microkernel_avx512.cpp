@@ -9,23 +9,10 @@
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
 #include "gemm/packing.hpp"
+#include "simd/simd.hpp"
 
 namespace nnk::gemm {
 namespace {
-
-struct Zmm {
-  using Reg = __m512;
-  using Mask = __mmask16;
-  static constexpr int kLanes = 16;
-  static Reg zero() { return _mm512_setzero_ps(); }
-  static Reg broadcast(float x) { return _mm512_set1_ps(x); }
-  static Reg load(const float* p) { return _mm512_loadu_ps(p); }
-  static Reg load_masked(const float* p, Mask m) { return _mm512_maskz_loadu_ps(m, p); }
-  static Reg fmadd(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
-  static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
-  static void store_masked(float* p, Mask m, Reg r) { _mm512_mask_storeu_ps(p, m, r); }
-  static Mask row_mask(int rows) { return static_cast<Mask>((1u << rows) - 1u); }
-};
 
 // 16 x 16 transpose in registers: 32-bit interleave, 64-bit interleave, then two rounds of 128-bit lane shuffles.
 struct Zmm16Transposer {
@@ -82,10 +69,10 @@ const GemmKernelSet& gemm_kernel_set_avx512() {
       .kc = 512,
       .mc = 256,
       .nc = 4092,
-      .grid = MicroKernelTable<Zmm, kNR, 3>::make(),
+      .grid = MicroKernelTable<simd::Avx512, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Zmm16Transposer>,
       .pack_b = &pack_b_panels<kNR, Zmm16Transposer>,
-      .select_epilogue = &select_epilogue<xsimd::batch<float, xsimd::avx512bw>, Zmm, kNR>,
+      .select_epilogue = &select_epilogue<simd::Avx512, kNR>,
   };
   return set;
 }

@@ -1,8 +1,5 @@
-// The micro-kernel, written once over a small vector-traits type V and compiled into each ISA's translation unit
-// (included only there; internal linkage). The contract is in gemm_kernels.hpp.
-//
-// V provides: Reg, Mask, kLanes, zero(), broadcast(float), load(p), load_masked(p, mask), fmadd(a, b, c) = a*b+c,
-// mul(a, b), store_masked(p, mask, r), row_mask(rows) for 0 <= rows <= kLanes.
+// The micro-kernel, written once over an ISA V of the SIMD layer (simd/simd.hpp) and compiled into each ISA's
+// translation unit (included only there; internal linkage). The contract is in gemm_kernels.hpp.
 //
 // The accumulator tile is MV x NR registers (MV vectors of kLanes rows per column). Loops over MV and NR have
 // compile-time bounds and are fully unrolled, so the tile lives in registers for the whole k loop.
@@ -13,6 +10,7 @@
 #include <utility>
 
 #include "gemm/gemm_kernels.hpp"
+#include "simd/simd.hpp"
 
 namespace nnk::gemm {
 namespace {
@@ -21,12 +19,12 @@ namespace {
 // pointer (computed once, clamped to the last stored column so that no column past n_rem is read).
 template <typename V, int MV, int NR, int NC, bool kMaskedA, bool kPackedB>
 void microkernel(const MicroTile& t) {
-  using Reg = typename V::Reg;
-  using Mask = typename V::Mask;
+  using Reg = typename V::Floats;
+  using Mask = typename V::LaneMask;
   Mask masks[MV];
 #pragma GCC unroll 4
   for (int v = 0; v < MV; ++v)
-    masks[v] = V::row_mask(static_cast<int>(std::clamp<std::int64_t>(t.m_rem - v * V::kLanes, 0, V::kLanes)));
+    masks[v] = V::first_lanes(static_cast<int>(std::clamp<std::int64_t>(t.m_rem - v * V::kLanes, 0, V::kLanes)));
 
   Reg acc[MV][NC];
 #pragma GCC unroll 32
@@ -55,13 +53,13 @@ void microkernel(const MicroTile& t) {
   auto load_a = [&](Reg* av) {
 #pragma GCC unroll 4
     for (int v = 0; v < MV; ++v)
-      av[v] = kMaskedA ? V::load_masked(a + v * V::kLanes, masks[v]) : V::load(a + v * V::kLanes);
+      av[v] = kMaskedA ? V::load_first(a + v * V::kLanes, masks[v]) : V::load(a + v * V::kLanes);
     a += a_stride;
   };
   auto update = [&](const Reg* av, int j, float bj) {
     const Reg bv = V::broadcast(bj);
 #pragma GCC unroll 4
-    for (int v = 0; v < MV; ++v) acc[v][j] = V::fmadd(av[v], bv, acc[v][j]);
+    for (int v = 0; v < MV; ++v) acc[v][j] = V::mul_add(av[v], bv, acc[v][j]);
   };
 
   if constexpr (kPackedB) {
@@ -133,14 +131,14 @@ void microkernel(const MicroTile& t) {
 #pragma GCC unroll 4
     for (int v = 0; v < MV; ++v) {
       acc[v][j] = V::mul(valpha, acc[v][j]);
-      if (read_c) acc[v][j] = V::fmadd(vbeta, V::load_masked(c + j * ldc + v * V::kLanes, masks[v]), acc[v][j]);
+      if (read_c) acc[v][j] = V::mul_add(vbeta, V::load_first(c + j * ldc + v * V::kLanes, masks[v]), acc[v][j]);
     }
   }
 #pragma GCC unroll 32
   for (int j = 0; j < NC; ++j) {
     if (j >= n_rem) break;
 #pragma GCC unroll 4
-    for (int v = 0; v < MV; ++v) V::store_masked(c + j * ldc + v * V::kLanes, masks[v], acc[v][j]);
+    for (int v = 0; v < MV; ++v) V::store_first(c + j * ldc + v * V::kLanes, masks[v], acc[v][j]);
   }
 }
 

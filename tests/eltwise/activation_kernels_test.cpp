@@ -482,7 +482,7 @@ TEST_P(ActivationKernels, StreamingWorksInPlace) {
 TEST(EltwiseStreamingThreshold, IsTheLastLevelCacheSize) {
   const std::int64_t threshold = eltwise::streaming_threshold_bytes();
   std::printf("[ STREAMING ] outputs of >= %lld bytes use non-temporal stores\n", static_cast<long long>(threshold));
-  EXPECT_EQ(threshold, eltwise::last_level_cache_bytes());
+  EXPECT_EQ(threshold, cpu::last_level_cache_bytes());
   EXPECT_GE(threshold, std::int64_t{1} << 20);
   EXPECT_FALSE(eltwise::streams_output(threshold / 4 - 1, 1));
   EXPECT_TRUE(eltwise::streams_output(threshold / 4, 1));

@@ -1,19 +1,16 @@
 // Vector math for the elementwise kernels and the GEMM epilogue (internal): exp, log, log1p, sigmoid, tanh,
-// ReLU, and the derivatives of the activations computed from their outputs, as templates over an xsimd float batch
-// (xsimd::batch<float, A> with A = avx512bw, fma3<avx2> or sse2).
+// ReLU, and the derivatives of the activations computed from their outputs, as templates over the float batch of
+// an ISA of the SIMD layer (simd.hpp), whose operations they reach through OpsOf.
 //
-// Include it from per-ISA translation units only. Everything is in nnk::eltwise::{anonymous}, so that every ISA's
-// copy has internal linkage (no weak symbol a generic caller could bind to: tests/isa_symbols.sh); lane operations
-// other than + - * / go through vector_ops.hpp for the same reason. The functions are self-contained and inline:
+// Include it from per-ISA translation units only. Everything is in nnk::simd::{anonymous}, so that every ISA's
+// copy has internal linkage (no weak symbol a generic caller could bind to: tests/isa_symbols.sh). The functions are self-contained and inline:
 // no tables, no state, no dependence on the rounding mode beyond round-to-nearest.
 // Names differ from xsimd's on purpose (exponential, not exp): an unqualified exp(batch) would find xsimd::exp by
 // argument-dependent lookup and silently call it instead.
 //
-// Accuracy, float, against the exact value rounded to float, on avx512, avx2 and generic (SSE2):
-//   (one_minus_exp is covered through tanh)
-//   sigmoid <= 2 ulp, hyperbolic_tangent <= 2 ulp (3 on generic, without FMA): every float in [-100, 100]
-//   (tests/eltwise/accuracy_sweep_test.cpp enforces the budgets, 2 and 4 ulp); softmax (softmax_column.hpp):
-//   <= 3 ulp per element on its sweep.
+// Accuracy, float, against the exact value rounded to float: the budgets of sigmoid, tanh and softmax per ISA are
+// the ones nnk/kernels.hpp documents and tests/eltwise/accuracy_sweep_test.cpp enforces (one_minus_exp is covered
+// through tanh).
 //   e^x (exp_neg_abs, exponential_of_sum) <= 1 ulp, log_of_one_to_two <= 1 ulp, log_one_plus_fraction <= 1 ulp:
 //   every 7th float of the ranges of their general forms (exp: [-87.3, 88.7]; log: (0, inf); log1p: (-1, 1e6]),
 //   measured when written; the restricted forms keep those bits on the ranges they take.
@@ -29,10 +26,10 @@
 
 #include <xsimd/xsimd.hpp>
 
-#include "eltwise/vector_ops.hpp"
+#include "simd/simd.hpp"
 #include "nnk/types.hpp"
 
-namespace nnk::eltwise {
+namespace nnk::simd {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
@@ -365,4 +362,4 @@ inline B derivative_from_output(B a) {
 }
 
 }  // namespace
-}  // namespace nnk::eltwise
+}  // namespace nnk::simd
