@@ -1,6 +1,7 @@
 // The whole public API of nnk.
 #pragma once
 
+#include "nnk/checksum.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"

@@ -1,5 +1,5 @@
 // Argument checks shared by the public entry points (internal): nnk::ref, the optimized kernels, and the kernel
-// contracts in core/kernel_contracts.hpp that both of those call.
+// contracts in core/eltwise_argument_checks.hpp that both of those call.
 //
 // Each check throws nnk::Error with a message that names the function, the argument, the expected and the actual
 // value, e.g. "nnk::ref::activation_backward: da is 3 x 4, expected the shape of a, 3 x 5".

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "nn/counter_random.hpp"
+#include "core/counter_random.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 
@@ -33,7 +33,7 @@ std::vector<std::int64_t> seeded_permutation(std::int64_t n, std::uint64_t seed)
   } catch (const std::bad_alloc&) {
     detail::fail("nnk::seeded_permutation: cannot allocate a permutation of n = ", n, " indices");
   }
-  nn::fill_permutation(order, n, nn::CounterStream(seed, nn::RandomPurpose::Permutation, 0, 0));
+  detail::fill_permutation(order, n, detail::CounterStream(seed, detail::RandomPurpose::Permutation, 0, 0));
   return order;
 }
 

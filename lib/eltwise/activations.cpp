@@ -1,7 +1,7 @@
 // nnk::bias_activation_forward, activation_derivative, activation_backward: checks, then the active ISA's kernels
 // over parts of the matrix (work_split.hpp), with streaming stores for outputs too large to stay in cache
 // (streaming_threshold.hpp).
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 #include "eltwise/eltwise_kernels.hpp"
 #include "eltwise/streaming_threshold.hpp"
 #include "eltwise/work_split.hpp"

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 #include "cpu/parallel.hpp"
 #include "eltwise/eltwise_kernels.hpp"
 #include "eltwise/streaming_threshold.hpp"

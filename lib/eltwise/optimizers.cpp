@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 #include "eltwise/eltwise_kernels.hpp"
 #include "eltwise/work_split.hpp"
 #include "nnk/cpu.hpp"

@@ -57,14 +57,4 @@ class ByteReader {
   bool ok_ = true;
 };
 
-// FNV-1a, 64 bits: detects any single changed byte and, with overwhelming probability, any other corruption.
-inline std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i < size; ++i) {
-    hash ^= data[i];
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 }  // namespace nnk::nn

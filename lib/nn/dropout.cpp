@@ -7,7 +7,7 @@ namespace nnk::nn {
 namespace {
 
 // Multiplies by the mask column by column; the index of (i, j) is i + j * rows, independent of the blocking.
-void apply_mask(ConstMatrixView in, MatrixView out, float rate, const CounterStream& stream) {
+void apply_mask(ConstMatrixView in, MatrixView out, float rate, const detail::CounterStream& stream) {
   const std::int64_t rows = in.rows();
   for_each_column_block(rows, in.cols(), [&](std::int64_t col0, std::int64_t ncols) {
     for (std::int64_t j = col0; j < col0 + ncols; ++j) {
@@ -22,10 +22,10 @@ void apply_mask(ConstMatrixView in, MatrixView out, float rate, const CounterStr
 
 }  // namespace
 
-void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const CounterStream& stream) {
+void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const detail::CounterStream& stream) {
   apply_mask(in, out, rate, stream);
 }
 
-void dropout_backward(MatrixView dz, float rate, const CounterStream& stream) { apply_mask(dz, dz, rate, stream); }
+void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream) { apply_mask(dz, dz, rate, stream); }
 
 }  // namespace nnk::nn

@@ -6,24 +6,24 @@
 
 #include <cstdint>
 
-#include "nn/counter_random.hpp"
+#include "core/counter_random.hpp"
 #include "nnk/matrix.hpp"
 
 namespace nnk::nn {
 
-inline CounterStream dropout_stream(std::uint64_t seed, std::int64_t step, std::size_t layer) {
-  return CounterStream(seed, RandomPurpose::Dropout, static_cast<std::uint64_t>(step), layer);
+inline detail::CounterStream dropout_stream(std::uint64_t seed, std::int64_t step, std::size_t layer) {
+  return detail::CounterStream(seed, detail::RandomPurpose::Dropout, static_cast<std::uint64_t>(step), layer);
 }
 
 // The factor element `index` is multiplied by: 0 (dropped, with probability rate) or 1 / (1 - rate) (kept).
-inline float dropout_factor(const CounterStream& stream, std::uint64_t index, float rate) {
+inline float dropout_factor(const detail::CounterStream& stream, std::uint64_t index, float rate) {
   return stream.uniform_float(index) < rate ? 0.0f : 1.0f / (1.0f - rate);
 }
 
 // out = in o mask / (1 - rate); in and out have the same shape (they may be the same matrix).
-void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const CounterStream& stream);
+void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const detail::CounterStream& stream);
 
 // dz *= mask / (1 - rate), in place: the backward step through the dropout of the forward pass with this stream.
-void dropout_backward(MatrixView dz, float rate, const CounterStream& stream);
+void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream);
 
 }  // namespace nnk::nn

@@ -80,7 +80,7 @@ class DoubleModel {
       DMatrix factors;
       if (state.has_dropout(l)) {
         factors = DMatrix(state.units(l), x.cols());
-        const nn::CounterStream stream = nn::dropout_stream(spec_.seed, step, l);
+        const detail::CounterStream stream = nn::dropout_stream(spec_.seed, step, l);
         for (std::size_t k = 0; k < factors.v.size(); ++k)
           factors.v[k] = nn::dropout_factor(stream, k, spec_.layers[l].dropout);
       }

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "cpu/float_env.hpp"
-#include "nn/gemm_views.hpp"
-#include "nn/kernels_used.hpp"
+#include "nn/gemm.hpp"
 #include "nn/network_checks.hpp"
+#include "nnk/kernels.hpp"
 #include "nnk/network.hpp"
 
 namespace nnk::nn {
@@ -39,7 +39,7 @@ void infer(const Network::State& state, ConstMatrixView x, MatrixView out, Infer
         const MatrixView z = out.col_block(col0, n);
         gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, z, &epilogue);
         if (what == InferenceOutput::Activations)
-          kernels::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), z);
+          nnk::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), z);
         break;
       }
       epilogue.activation = state.spec.layers[l].activation;

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "nn/counter_random.hpp"
+#include "core/counter_random.hpp"
 
 namespace nnk::nn {
 
 void initialize_weights(MatrixView weights, Activation activation, std::uint64_t seed, std::uint64_t layer) {
-  const CounterStream stream(seed, RandomPurpose::Initialization, 0, layer);
+  const detail::CounterStream stream(seed, detail::RandomPurpose::Initialization, 0, layer);
   const double fan_out = static_cast<double>(weights.rows());
   const double fan_in = static_cast<double>(weights.cols());
   const bool he = activation == Activation::ReLU;

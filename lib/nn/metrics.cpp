@@ -3,10 +3,10 @@
 #include <cstdint>
 
 #include "nn/inference.hpp"
-#include "nn/kernels_used.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
+#include "nnk/kernels.hpp"
 #include "nnk/train.hpp"
 
 namespace nnk::nn {
@@ -117,7 +117,7 @@ Metrics evaluate(const Network& net, ConstMatrixView x, ConstMatrixView y) {
     const MatrixView z = logits.col_block(0, n);
     nn::infer(state, x.col_block(col0, n), z, nn::InferenceOutput::Logits);
     const ConstMatrixView targets = y.col_block(col0, n);
-    const double cost = nn::kernels::loss_and_delta(state.spec.loss, z, targets, delta.col_block(0, n));
+    const double cost = nnk::loss_and_delta(state.spec.loss, z, targets, delta.col_block(0, n));
     metrics.add(z, targets, cost);
   }
   return metrics.result();

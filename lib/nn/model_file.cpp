@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "nn/byte_io.hpp"
+#include "nnk/checksum.hpp"
 #include "nn/network_spec.hpp"
 #include "nn/network_state.hpp"
 #include "nnk/error.hpp"
@@ -61,7 +62,7 @@ std::vector<std::uint8_t> encode(const Network::State& state) {
   file.u32(kFormatVersion);
   file.u64(body.buffer().size());
   file.bytes(body.buffer().data(), body.buffer().size());
-  file.u64(nn::fnv1a64(file.buffer().data(), file.buffer().size()));
+  file.u64(nnk::fnv1a64(file.buffer().data(), file.buffer().size()));
   return std::move(file.buffer());
 }
 
@@ -162,7 +163,7 @@ Network Network::load(const std::string& path) {
   const std::size_t checked = kHeaderBytes + body_size;
   nn::ByteReader trailer(bytes.data() + checked, kChecksumBytes);
   const std::uint64_t stored = trailer.u64();
-  const std::uint64_t computed = nn::fnv1a64(bytes.data(), checked);
+  const std::uint64_t computed = nnk::fnv1a64(bytes.data(), checked);
   if (stored != computed) fail("is corrupt: checksum mismatch (stored ", stored, ", computed ", computed, ")");
 
   nn::ByteReader body(bytes.data() + kHeaderBytes, body_size);

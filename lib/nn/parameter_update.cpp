@@ -3,9 +3,9 @@
 #include <cmath>
 #include <variant>
 
-#include "nn/gemm_views.hpp"
-#include "nn/kernels_used.hpp"
+#include "nn/gemm.hpp"
 #include "nnk/error.hpp"
+#include "nnk/kernels.hpp"
 
 namespace nnk::nn {
 
@@ -83,7 +83,7 @@ void update_layer(Network::State& state, std::size_t l, ConstMatrixView dz, Cons
     const float lr = std::get<Sgd>(optimizer).learning_rate;
     // W - lr * (dW + l2 W) = (1 - lr*l2) W - (lr/m) dZ input^T.
     gemm(Trans::No, Trans::Yes, -lr * inv_m, dz, input, 1.0f - lr * state.spec.l2, p.weights);
-    kernels::sgd_update(p.bias, p.bias_grad, MatrixView(), Sgd{.learning_rate = lr}, no_reg);
+    nnk::sgd_update(p.bias, p.bias_grad, MatrixView(), Sgd{.learning_rate = lr}, no_reg);
     return;
   }
 
@@ -91,15 +91,15 @@ void update_layer(Network::State& state, std::size_t l, ConstMatrixView dz, Cons
   OptimizerState& os = state.optimizer;
   if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
     const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
-    kernels::sgd_update(p.weights, p.weight_grad, momentum ? os.weight_first[l].view() : MatrixView(), *sgd,
+    nnk::sgd_update(p.weights, p.weight_grad, momentum ? os.weight_first[l].view() : MatrixView(), *sgd,
                         weight_reg);
-    kernels::sgd_update(p.bias, p.bias_grad, momentum ? os.bias_first[l].view() : MatrixView(), *sgd, no_reg);
+    nnk::sgd_update(p.bias, p.bias_grad, momentum ? os.bias_first[l].view() : MatrixView(), *sgd, no_reg);
     return;
   }
   const Adam& adam = std::get<Adam>(optimizer);
   const std::int64_t t = os.updates + 1;
-  kernels::adam_update(p.weights, p.weight_grad, os.weight_first[l], os.weight_second[l], t, adam, weight_reg);
-  kernels::adam_update(p.bias, p.bias_grad, os.bias_first[l], os.bias_second[l], t, adam, no_reg);
+  nnk::adam_update(p.weights, p.weight_grad, os.weight_first[l], os.weight_second[l], t, adam, weight_reg);
+  nnk::adam_update(p.bias, p.bias_grad, os.bias_first[l], os.bias_second[l], t, adam, no_reg);
 }
 
 void finish_optimizer_step(Network::State& state) { ++state.optimizer.updates; }

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "nn/counter_random.hpp"
+#include "core/counter_random.hpp"
 #include "nn/finite_checks.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
@@ -101,7 +101,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   Matrix validation_x, validation_y;
   if (validation_count > 0) {
     std::vector<std::int64_t> order;
-    nn::fill_permutation(order, m, nn::CounterStream(options.seed, nn::RandomPurpose::ValidationSplit, 0, 0));
+    detail::fill_permutation(order, m, detail::CounterStream(options.seed, detail::RandomPurpose::ValidationSplit, 0, 0));
     const std::vector<std::int64_t> held_out(order.begin(), order.begin() + validation_count);
     training.assign(order.begin() + validation_count, order.end());
     std::sort(training.begin(), training.end());
@@ -129,7 +129,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     }
     snapshot.take(state);
     if (options.shuffle) {
-      nn::fill_permutation(order, train_count, nn::CounterStream(options.seed, nn::RandomPurpose::Permutation,
+      detail::fill_permutation(order, train_count, detail::CounterStream(options.seed, detail::RandomPurpose::Permutation,
                                                                  static_cast<std::uint64_t>(epoch), 0));
       for (std::size_t k = 0; k < training.size(); ++k)
         epoch_indices[k] = training[static_cast<std::size_t>(order[k])];

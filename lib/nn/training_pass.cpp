@@ -4,10 +4,10 @@
 
 #include "cpu/float_env.hpp"
 #include "nn/dropout.hpp"
-#include "nn/gemm_views.hpp"
-#include "nn/kernels_used.hpp"
+#include "nn/gemm.hpp"
 #include "nn/parallel_blocks.hpp"
 #include "nn/parameter_update.hpp"
+#include "nnk/kernels.hpp"
 
 namespace nnk::nn {
 
@@ -72,7 +72,7 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, M
   if (dropout) {
     dropout_backward(dz_previous, state.spec.layers[previous].dropout,
                      dropout_stream(state.spec.seed, step, previous));
-    kernels::bias_gradient(dz_previous, inv_m, prev.bias_grad);
+    nnk::bias_gradient(dz_previous, inv_m, prev.bias_grad);
   }
 }
 
@@ -120,7 +120,7 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
       const MatrixView z = ws.logits.col_block(0, m);
       gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, z, &epilogue);
       if (with_output)
-        kernels::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), ws.output.col_block(0, m));
+        nnk::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), ws.output.col_block(0, m));
       break;
     }
     epilogue.activation = state.spec.layers[l].activation;
@@ -142,8 +142,8 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const std::int64_t m = y.cols();
   const std::size_t output = state.num_layers() - 1;
   const MatrixView delta = ws.delta.col_block(0, m);
-  double cost = kernels::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, delta);
-  kernels::bias_gradient(delta, 1.0f / static_cast<float>(m), state.layers[output].bias_grad);
+  double cost = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, delta);
+  nnk::bias_gradient(delta, 1.0f / static_cast<float>(m), state.layers[output].bias_grad);
 
   ConstMatrixView dz = delta;
   for (std::size_t l = output + 1; l-- > 0;) {
@@ -154,7 +154,7 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
       propagate_delta(state, l, dz, dz_previous, step);  // from W[l] before W[l] is updated
     }
     if (state.regularized())
-      cost += kernels::regularization_cost(state.layers[l].weights, Regularization{state.spec.l1, state.spec.l2});
+      cost += nnk::regularization_cost(state.layers[l].weights, Regularization{state.spec.l1, state.spec.l2});
     const ConstMatrixView input = layer_input(state, l, x, m);
     if (optimizer != nullptr) {
       update_layer(state, l, dz, input, *optimizer);

@@ -4,7 +4,7 @@
 
 #include "nnk/ref.hpp"
 #include "core/argument_checks.hpp"
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 
 namespace nnk::ref {
 

@@ -5,7 +5,7 @@
 
 #include "nnk/error.hpp"
 #include "nnk/ref.hpp"
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 #include "ref/ref_math.hpp"
 
 namespace nnk::ref {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "nnk/checksum.hpp"
 #include "nnk/error.hpp"
 #include "nnk/version.hpp"
 #include "output_files.hpp"
@@ -106,18 +107,17 @@ std::string sidecar_path(const std::string& model_path) { return model_path + ".
 FileFingerprint fingerprint_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) detail::fail("cannot open '", path, "': ", std::strerror(errno));
-  FileFingerprint f{.size = 0, .fnv1a = 0xcbf29ce484222325ull};
+  FileFingerprint f{.size = 0, .fnv1a = 0};
+  Fnv1a64 hash;
   char buffer[1 << 14];
   while (in) {
     in.read(buffer, sizeof buffer);
     const std::streamsize n = in.gcount();
-    for (std::streamsize i = 0; i < n; ++i) {
-      f.fnv1a ^= static_cast<unsigned char>(buffer[i]);
-      f.fnv1a *= 0x100000001b3ull;
-    }
+    hash.add(buffer, static_cast<std::size_t>(n));
     f.size += static_cast<std::uint64_t>(n);
   }
   if (in.bad()) detail::fail("cannot read '", path, "'");
+  f.fnv1a = hash.value();
   return f;
 }
 

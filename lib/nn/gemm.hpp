@@ -1,4 +1,4 @@
-// nnk::sgemm with the shapes taken from views, with an optional fused epilogue (internal to lib/nn).
+// nn::gemm: nnk::sgemm with the shapes taken from views, with an optional fused epilogue (internal to lib/nn).
 #pragma once
 
 #include "nnk/gemm.hpp"

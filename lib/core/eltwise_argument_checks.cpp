@@ -1,4 +1,4 @@
-#include "core/kernel_contracts.hpp"
+#include "core/eltwise_argument_checks.hpp"
 
 #include "core/argument_checks.hpp"
 #include "nnk/error.hpp"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace nnk::nn {
+namespace nnk::detail {
 
 // What a stream is for: two purposes with the same (seed, step, layer) never share values.
 enum class RandomPurpose : std::uint64_t { Initialization = 1, Dropout = 2, Permutation = 3, ValidationSplit = 4 };
@@ -66,4 +66,4 @@ inline void fill_permutation(std::vector<std::int64_t>& order, std::int64_t n, c
   }
 }
 
-}  // namespace nnk::nn
+}  // namespace nnk::detail
