@@ -1,19 +1,15 @@
 // Softmax of one column, v = z + bias (internal; per-ISA translation units only, everything in an anonymous
 // namespace). Categorical cross-entropy runs the same routine with its own output (loss_bodies.hpp).
 //
-// The routine, SoftmaxShiftedByMax, takes three passes: the column's range; p = e^(v - m) for m = max v with
-// S = sum p in double; then a = p / S, handed to the caller's output per vector. v - m is carried as a float pair
-// (hi + lo, exact: TwoSum), so the rounding of z + bias and of the subtraction, which e^x would magnify by |v - m|,
-// does not reach the result. A moderate column (finite, a spread of kModerateSpread at most, at most
-// kSoftmaxScratchRows rows) keeps p in an L1-sized scratch buffer and needs no range check; any other recomputes p
-// with every check (the same bits). Outputs below FLT_MIN are 0; a NaN or +inf anywhere makes the column NaN, and a
-// column of -inf is NaN, as in the reference.
+// The routine, SoftmaxShiftedByMax: the column's range; p = e^(v - m), m = max v, and S = sum p in double; a = p / S.
+// v - m is an exact float pair (hi + lo, TwoSum), so the roundings of z + bias and of the subtraction, which e^x
+// would magnify by |v - m|, do not reach the result. A moderate column (finite, a spread of at most kModerateSpread,
+// at most kSoftmaxScratchRows rows) keeps p in scratch with no range check; any other recomputes p with every check.
+// Outputs below FLT_MIN are 0; a NaN or +inf makes the column NaN, and so does a column of -inf (the reference's).
 //
-// The one fast path, softmax_column_scaled: the shift is K ln 2 for an integer K estimated from the column's first
-// vector, which needs no exact difference, so the range pass merges into the exponential pass; the range (in
-// k = round(v / ln 2)) is checked afterwards, and a column that does not fit goes through its range, then the
-// scaled way with K from its maximum or the routine above. Which K is used changes no bit of the result: the
-// scaled p, S and 1 / S differ by exact powers of two.
+// The one fast path, softmax_column_scaled, shifts by K ln 2 for an integer K estimated from the first vector: no
+// exact difference is needed and the range pass merges into the exponential pass; the range of k = round(v / ln 2)
+// is checked afterwards. Which K is used changes no bit: the scaled p, S and 1 / S differ by exact powers of two.
 #pragma once
 
 #include <bit>
@@ -28,8 +24,7 @@ namespace {
 
 // 16 KiB of floats: a column of that many rows, its scratch copy and the bias fit L1 and L2 comfortably.
 inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
-// e^-75 / 4096 ~ 6e-37 is still far above FLT_MIN: in a column whose values lie within kModerateSpread of its
-// maximum, no exponential and no normalized output can reach the flush-to-zero threshold.
+// e^-75 / 4096 ~ 6e-37 > FLT_MIN: within this spread no exponential and no output reaches the flush threshold.
 inline constexpr float kModerateSpread = 75.0f;
 // |v| <= 350: k = round(v / ln 2) stays within 2^9, where round_and_reduce's first step is exact.
 inline constexpr float kReducibleMagnitude = 350.0f;
@@ -39,25 +34,12 @@ inline constexpr float kLargestShiftedK = 40.0f;     // p = 2^(k - K) e^r <= 2^4
 inline constexpr float kSmallestShiftedK = -110.0f;  // p >= 2^-111 (e^r >= 1/2): p, S and 1 / S's low part normal
 inline constexpr float kLargestSpreadK = 108.0f;     // a spread <= 76.3: every output >= e^-76.3 / 4096 > FLT_MIN
 
-// e^(hi + lo) for hi in [-kModerateSpread - 1, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum
-// without its range checks, which cannot trigger there, and with 2^k formed from the rounding itself.
-template <class B>
-inline B exponential_of_moderate_sum(B hi, B lo) {
-  B r;
-  const B power = reduce_to_power_of_two(hi, r);
-  return times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r + lo));
-}
-
 // 1 / S as a float pair, so that p * (1/S) = p * hi + p * lo rounds once.
 template <class Floats>
 struct InverseSum {
   Floats hi, lo;
-  explicit InverseSum(double sum) {
-    const double inverse = 1.0 / sum;
-    const float inverse_hi = static_cast<float>(inverse);
-    hi = Floats(inverse_hi);
-    lo = Floats(static_cast<float>(inverse - static_cast<double>(inverse_hi)));
-  }
+  explicit InverseSum(double sum)
+      : hi(static_cast<float>(1.0 / sum)), lo(static_cast<float>(1.0 / sum - static_cast<float>(1.0 / sum))) {}
   Floats times(Floats p) const { return mul_add(p, hi, p * lo); }
 };
 
@@ -69,25 +51,17 @@ struct BiasedColumn {
   const float* bias;
   template <class Lanes>
   Floats value(std::int64_t i, const Lanes& lanes, Floats& lo) const {
-    const Floats zi = lanes.load(z + i);
-    if constexpr (kBias) {
-      const Floats b = lanes.load(bias + i);
-      const Floats hi = zi + b;
-      lo = two_sum_error(zi, b, hi);
-      return hi;
-    } else {
-      lo = Floats(0.0f);
-      return zi;
-    }
+    const Floats zi = lanes.load(z + i), b = kBias ? lanes.load(bias + i) : Floats(0.0f);
+    const Floats hi = kBias ? zi + b : zi;
+    lo = kBias ? two_sum_error(zi, b, hi) : Floats(0.0f);
+    return hi;
   }
 };
 
-// The largest and smallest v of a column (NaN lanes may or may not be seen).
+// The largest and smallest v of a column (NaN lanes may or may not be seen); is_moderate is false for NaN or inf.
 struct ColumnRange {
   float max, min;
-  bool is_moderate(std::int64_t rows) const {  // false for NaN and infinite max or min
-    return rows <= kSoftmaxScratchRows && max - min <= kModerateSpread;
-  }
+  bool is_moderate(std::int64_t rows) const { return rows <= kSoftmaxScratchRows && max - min <= kModerateSpread; }
 };
 
 template <class V, bool kBias>
@@ -160,10 +134,9 @@ class SoftmaxShiftedByMax {
   bool moderate_;
 };
 
-// The scaled way's t = x log2(e) + (1.5 2^23 + 127 - K) rounded once: its low mantissa bits hold k - K + 127, so
-// t << 23 is 2^(k - K) itself (power_of_two_from), and k = t - offset exactly. The range is tracked on t's bits as
-// signed integers: where a column fits, t is a positive float, whose bits order as its values do; a NaN, an
-// infinity or a negative t lands beyond one end, so no NaN slips through as it can through float max and min.
+// The scaled way's t = x log2(e) + (1.5 2^23 + 127 - K), rounded once, holds k - K + 127 in its low mantissa bits:
+// t << 23 is 2^(k - K) (power_of_two_from) and k = t - offset. Its range is tracked on its bits as signed integers:
+// a fitting t is positive, its bits ordered as its values; a NaN, an infinity or a negative t lands beyond an end.
 template <class V>
 struct ShiftedRounding {
   using Ints = typename V::Ints;
@@ -184,14 +157,8 @@ struct ShiftedRounding {
     return times_exp_minus_one_plus_one(power_of_two_from(t), exp_minus_one_reduced(r));
   }
   // The largest and smallest k (NaN, infinite or far out where the column has a NaN, an infinity or a huge value).
-  float k_max() const {
-    return std::bit_cast<float>(fold_lanes(max_bits, [](std::int32_t a, std::int32_t b) { return b > a ? b : a; })) -
-           offset;
-  }
-  float k_min() const {
-    return std::bit_cast<float>(fold_lanes(min_bits, [](std::int32_t a, std::int32_t b) { return b < a ? b : a; })) -
-           offset;
-  }
+  float k_max() const { return std::bit_cast<float>(horizontal_max(max_bits)) - offset; }
+  float k_min() const { return std::bit_cast<float>(horizontal_min(min_bits)) - offset; }
 };
 
 // The fast path for a column of at most kSoftmaxScratchRows rows: p = 2^(k - K) e^r into scratch, then a = p / S
@@ -274,11 +241,8 @@ void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t r
 
 template <class V, class Writer>
 void softmax_column(const float* z, const float* bias, float* a, std::int64_t rows, float* scratch, const float* next) {
-  if (bias != nullptr) {
-    softmax_column_of<V, Writer>(BiasedColumn<V, true>{z, bias}, a, rows, scratch, next);
-  } else {
-    softmax_column_of<V, Writer>(BiasedColumn<V, false>{z, nullptr}, a, rows, scratch, next);
-  }
+  if (bias != nullptr) return softmax_column_of<V, Writer>(BiasedColumn<V, true>{z, bias}, a, rows, scratch, next);
+  softmax_column_of<V, Writer>(BiasedColumn<V, false>{z, nullptr}, a, rows, scratch, next);
 }
 
 }  // namespace

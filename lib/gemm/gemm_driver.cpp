@@ -19,8 +19,8 @@ namespace {
 
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
-// Products below this many multiply-adds run on the calling thread: splitting costs more than it saves
-// (a TBB fork/join is a few microseconds; 2^18 FMAs take about 1-2 us on one AVX-512 core).
+// Products below this many multiply-adds run on the calling thread: a TBB fork and join cost more than splitting
+// them saves (docs/performance.md).
 constexpr std::int64_t kMinParallelFmas = std::int64_t{1} << 18;
 
 // op(A) is used unpacked (no packing copy) when it is column-major and either small (it stays in L2 while every

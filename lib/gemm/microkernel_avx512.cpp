@@ -58,9 +58,8 @@ constexpr std::int64_t kNR = 12;
 }  // namespace
 
 const GemmKernelSet& gemm_kernel_set_avx512() {
-  // kc: long enough that the C-tile load/store of each call is < 1% of its FMAs (kc = 256 cost ~3% here); the
-  // kc x 12 B panel (24 KiB) stays in a 32-48 KiB L1d while the A panel streams from L2 (the L2 prefetcher keeps
-  // up: a kernel over L2-resident panels measured 98% of the FMA peak at kc = 1024).
+  // kc: long enough that the C tile's load and store are a small part of each call's FMAs; the kc x 12 B panel
+  // (24 KiB) stays in a 32-48 KiB L1d while the A panel streams from L2, where the L2 prefetcher keeps up.
   // mc: the packed mc x kc block of A (512 KiB) fills half of a 1 MiB L2. nc: kc x nc of B (8 MiB) in L3.
   static const GemmKernelSet set{
       .isa = Isa::Avx512,

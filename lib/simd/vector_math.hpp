@@ -197,6 +197,15 @@ inline B exponential_of_sum(B hi, B lo) {
   return Ops::zero_where(below, bounded);
 }
 
+// e^(hi + lo) for hi in [-76, 0] and a small correction lo (<= ulp(hi)), or NaN: exponential_of_sum without its
+// range checks, which cannot trigger there, and with 2^k formed from the rounding itself.
+template <class B>
+inline B exponential_of_moderate_sum(B hi, B lo) {
+  B r;
+  const B power = reduce_to_power_of_two(hi, r);
+  return times_exp_minus_one_plus_one(power, exp_minus_one_reduced(r + lo));
+}
+
 // 1 - e^v = -expm1(v) for v in [-40, 40], NaN -> NaN: (1 - 2^k) - 2^k (e^r - 1) with one rounding (FMA), accurate
 // near 0 where 1 - e^v = -v (1 + ...); 1 in float below v = -17.33; +0 (not -0) for v = +-0. Above k = 24, 1 - 2^k
 // rounds to -2^k: a relative error of 2^-k, far below the final rounding.
