@@ -64,9 +64,9 @@ double mean_squared_error(ConstBlock z, ConstBlock y, Block delta) {
 }
 
 // Categorical cross-entropy, per column, through softmax's routine (softmax_column.hpp): with m = max z and
-// S = sum e^(z - m), loss = sum y (log S - (z - m)) and delta = softmax(z) - y; z - m = hi + lo exactly. log S - (z - m)
-// is a sum of two non-negative terms: no cancellation. delta may be z or y itself: the routine writes nothing before
-// its last pass.
+// S = sum e^(z - m), loss = sum y (log S - (z - m)) and delta = softmax(z) - y; z - m = hi + lo exactly.
+// log S - (z - m) is a sum of two non-negative terms: no cancellation. delta may be z or y itself: the routine
+// writes nothing before its last pass.
 template <class V, class Writer>
 double categorical_cross_entropy(ConstBlock z, ConstBlock y, Block delta) {
   using Floats = typename V::Floats;

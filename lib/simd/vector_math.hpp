@@ -3,7 +3,8 @@
 // an ISA of the SIMD layer (simd.hpp), whose operations they reach through OpsOf.
 //
 // Include it from per-ISA translation units only. Everything is in nnk::simd::{anonymous}, so that every ISA's
-// copy has internal linkage (no weak symbol a generic caller could bind to: tests/isa_symbols.sh). The functions are self-contained and inline:
+// copy has internal linkage (no weak symbol a generic caller could bind to: tests/isa_symbols.sh).
+// The functions are self-contained and inline:
 // no tables, no state, no dependence on the rounding mode beyond round-to-nearest.
 // Names differ from xsimd's on purpose (exponential, not exp): an unqualified exp(batch) would find xsimd::exp by
 // argument-dependent lookup and silently call it instead.

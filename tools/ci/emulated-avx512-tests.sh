@@ -4,7 +4,7 @@
 # (Debian's bochs 2.7 emulates AVX-512 F/CD/BW/DQ/VL as its Skylake-X model); the guest's serial console is the
 # output. Slow: Bochs runs about 10-15 million guest instructions a second, so this takes 20-40 minutes.
 #
-# Usage: tools/emulated-avx512-tests.sh [build-dir]   (default build/, built by tools/build.sh if it lacks the tests)
+# Usage: tools/ci/emulated-avx512-tests.sh [build-dir]   (default build/, built by tools/build.sh if it lacks the tests)
 # Environment: NNK_EMULATION_TIMEOUT (seconds, default 5400), NNK_SWEEP_STRIDE for the accuracy sweeps (default 64).
 # A guest that has not started its tests within 7 minutes (1-3 is usual) is booted again, up to 3 boots in all; the
 # logs of a boot that hung are kept (*.hung-N).
@@ -13,7 +13,7 @@
 # Exit status: 0 when every test program in the guest passed; 1 otherwise, with the failures (or the end of the
 # emulator's own output, when the guest did not boot) shown.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 build=${1:-build}
 work="$build/emulated-avx512"
 timeout_s=${NNK_EMULATION_TIMEOUT:-5400}
