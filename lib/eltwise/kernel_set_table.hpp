@@ -1,5 +1,5 @@
 // The elementwise kernel set of one ISA, filled from the kernel bodies (internal). Each eltwise_<isa>.cpp
-// instantiates it with its struct of the SIMD layer; everything has internal linkage.
+// instantiates it with its struct of the SIMD layer (kernel_set_of); everything has internal linkage.
 #pragma once
 
 #include "eltwise/activation_bodies.hpp"
@@ -25,6 +25,13 @@ constexpr EltwiseKernelSet make_kernel_set(Isa isa) {
       .sgd_update = &sgd_update_kernel<V>,
       .adam_update = &adam_update_kernel<V>,
   };
+}
+
+// The kernel set of ISA V, built at compile time.
+template <class V, Isa kIsa>
+const EltwiseKernelSet& kernel_set_of() {
+  static constexpr EltwiseKernelSet kKernels = make_kernel_set<V>(kIsa);
+  return kKernels;
 }
 
 }  // namespace
