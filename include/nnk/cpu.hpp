@@ -8,7 +8,7 @@
 namespace nnk {
 
 // The instruction sets nnk has kernels for, from the most capable down.
-//   Avx512: AVX-512 F/CD/BW/DQ + FMA.  Avx2: AVX2 + FMA.  Generic: what the compiler emits for baseline x86-64.
+//   Avx512: AVX-512 F/CD/BW/DQ/VL + FMA.  Avx2: AVX2 + FMA.  Generic: what the compiler emits for baseline x86-64.
 enum class Isa { Avx512, Avx2, Generic };
 
 std::string_view to_string(Isa isa);
