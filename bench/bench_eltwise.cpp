@@ -34,14 +34,19 @@
 #include <string>
 #include <vector>
 
-#include "eltwise_cases.hpp"
+#include "measure/eltwise_cases.hpp"
+#include "measure/triad.hpp"
 #include "nnk/cpu.hpp"
 #include "options.hpp"
-#include "triad.hpp"
 
 namespace nnk_bench {
 namespace {
 
+using nnk_measure::eltwise_cases;
+using nnk_measure::EltwiseBuffers;
+using nnk_measure::EltwiseCase;
+using nnk_measure::Triad;
+using nnk_measure::TriadRates;
 using Clock = std::chrono::steady_clock;
 
 // Every operand of a case has rows x cols floats. L1: 2048 floats (8 KiB) per operand, at most 4 operands: the

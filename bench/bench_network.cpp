@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "fma_peak.hpp"
+#include "measure/peak_measurement.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
 
@@ -104,7 +104,7 @@ int run(int argc, char** argv) {
 
   const nnk::Isa isa = nnk::active_isa();
   benchmark::AddCustomContext("nnk_active_isa", std::string(nnk::to_string(isa)));
-  PeakTable peaks;
+  nnk_measure::PeakTable peaks;
   for (int threads : {1, 2}) {
     peaks.measure(isa, threads);
     const double rate = peaks.flops_per_second(isa, threads);

@@ -7,6 +7,12 @@
 
 namespace nnk_bench {
 
+using nnk_measure::GemmBackend;
+using nnk_measure::GemmOperands;
+using nnk_measure::GemmShape;
+using nnk_measure::PeakTable;
+using nnk_measure::ReferenceRates;
+
 namespace {
 
 void run_gemm(benchmark::State& state, const GemmBackend& backend, const GemmShape& shape, int threads,
@@ -24,7 +30,7 @@ void run_gemm(benchmark::State& state, const GemmBackend& backend, const GemmSha
     seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   });
 
-  const double flops = gemm_flops(shape);
+  const double flops = nnk_measure::gemm_flops(shape);
   using benchmark::Counter;
   state.counters["FLOPS"] = Counter(flops, Counter::kIsIterationInvariantRate, Counter::kIs1000);
   // The ratios come from the loop's own wall-clock time (the same span Google Benchmark times): as rate counters
@@ -45,7 +51,7 @@ void register_gemm_benchmarks(const std::vector<GemmBackend>& backends, const st
         if (!backend.runs(shape, threads)) continue;
         const double peak_rate = peaks.flops_per_second(backend.ceiling, threads);
         const double reference_rate = reference_rates.flops_per_second(shape);
-        const std::string name = backend.name() + "/" + transposes(shape);
+        const std::string name = backend.name() + "/" + nnk_measure::transposes(shape);
         benchmark::RegisterBenchmark(name.c_str(),
                                      [=](benchmark::State& state) {
                                        run_gemm(state, backend, shape, threads, peak_rate, reference_rate);

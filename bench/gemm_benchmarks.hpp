@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "fma_peak.hpp"
-#include "gemm_backend.hpp"
-#include "reference_rates.hpp"
+#include "measure/gemm_backend.hpp"
+#include "measure/peak_measurement.hpp"
+#include "measure/reference_rates.hpp"
 
 namespace nnk_bench {
 
@@ -14,8 +14,8 @@ namespace nnk_bench {
 //   FLOPS           2mnk per call as a rate counter (UseRealTime: wall-clock, right for multi-threaded code);
 //   peak_frac       that rate over the FMA peak of the backend's ceiling ISA at the same thread count;
 //   speedup_vs_ref  that rate over nnk::ref::sgemm's startup rate, on the shapes the reference runs.
-void register_gemm_benchmarks(const std::vector<GemmBackend>& backends, const std::vector<GemmShape>& shapes,
-                              const std::vector<int>& thread_counts, const PeakTable& peaks,
-                              const ReferenceRates& reference_rates);
+void register_gemm_benchmarks(const std::vector<nnk_measure::GemmBackend>& backends,
+                              const std::vector<nnk_measure::GemmShape>& shapes, const std::vector<int>& thread_counts,
+                              const nnk_measure::PeakTable& peaks, const nnk_measure::ReferenceRates& reference_rates);
 
 }  // namespace nnk_bench

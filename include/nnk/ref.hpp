@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "nnk/matrix.hpp"
 #include "nnk/optim.hpp"
@@ -53,5 +55,34 @@ void sgd_update(MatrixView w, ConstMatrixView dw, MatrixView velocity, const Sgd
 // moment estimates: W -= lr * m1_hat / (sqrt(m2_hat) + epsilon), m_hat = m / (1 - beta^step).
 void adam_update(MatrixView w, ConstMatrixView dw, MatrixView m1, MatrixView m2, std::int64_t step, const Adam& opt,
                  Regularization reg);
+
+// --- a whole training step, composed of the kernels above one pass each (the data flow of docs/design.md)
+
+// One dense layer: A = g(W A_prev + b), W units x fan_in (fan_in: the previous layer's units, or the inputs),
+// b units x 1.
+struct DenseLayer {
+  Matrix weights;
+  Matrix bias;
+  Activation activation = Activation::Identity;
+};
+
+// What train_step computes for each layer l = 0 .. L-1, kept so that callers can inspect every stage. Sized by the
+// first step at a batch size and reused: later steps at that size allocate nothing.
+struct TrainStepValues {
+  std::vector<Matrix> z;   // Z[l] = W[l] A[l-1] + b[l] (A[-1] = X); for the output layer, the logits
+  std::vector<Matrix> a;   // A[l] = g(Z[l]); the output layer's g is output_activation(loss)
+  std::vector<Matrix> da;  // dA[l] = W[l+1]^T dZ[l+1]; empty (0 x 0) for the output layer
+  std::vector<Matrix> dz;  // dZ[l]: A[L-1] - Y for the output layer, dA[l] o g'(A[l]) below it
+  std::vector<Matrix> dw;  // dW[l] = (1/m) dZ[l] A[l-1]^T, the loss's part (the update adds the regularization)
+  std::vector<Matrix> db;  // db[l] = (1/m) rowsum(dZ[l])
+  double cost = 0;         // J: the mean loss plus regularization_cost of every W[l]
+};
+
+// One step of plain gradient descent on the m columns of x (inputs x m) and y (outputs x m), m >= 1: forward, the
+// cost, backward (every dZ from W before it changes), then W[l] -= learning_rate * (dW[l] + l1 sign(W[l]) +
+// l2 W[l]) and b[l] -= learning_rate * db[l], as sgd_update does. Returns J, the cost before the update. The output
+// layer's activation must be output_activation(loss); Softmax is valid on the output layer only.
+double train_step(std::span<DenseLayer> layers, Loss loss, Regularization reg, ConstMatrixView x, ConstMatrixView y,
+                  float learning_rate, TrainStepValues& values);
 
 }  // namespace nnk::ref

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "fma_peak.hpp"
+#include "measure/peak_measurement.hpp"
 
 namespace nnk_profile {
 
@@ -17,7 +17,7 @@ double Ceilings::fma_peak(int threads) {
   const auto found = latest_peak_.find(threads);
   if (found != latest_peak_.end() && seconds_since_start() - found->second.at_seconds <= peak_max_age_)
     return best_peak_[threads];
-  nnk_bench::PeakTable table;
+  nnk_measure::PeakTable table;
   table.measure(isa_, threads);
   const CeilingSample sample{
       .threads = threads, .rate = table.flops_per_second(isa_, threads), .at_seconds = seconds_since_start()};
@@ -33,10 +33,10 @@ double Ceilings::best_fma_peak(int threads) const {
   return found == best_peak_.end() ? 0.0 : found->second;
 }
 
-nnk_bench::Triad& Ceilings::triad(std::int64_t elements, int threads) {
-  std::unique_ptr<nnk_bench::Triad>& triad = triads_[{elements, threads}];
+nnk_measure::Triad& Ceilings::triad(std::int64_t elements, int threads) {
+  std::unique_ptr<nnk_measure::Triad>& triad = triads_[{elements, threads}];
   if (!triad) {
-    triad = std::make_unique<nnk_bench::Triad>(elements, threads);
+    triad = std::make_unique<nnk_measure::Triad>(elements, threads);
     // Faults the pages in, starts the threads, lets the cores reach their clock.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
     while (std::chrono::steady_clock::now() < until) triad->run();

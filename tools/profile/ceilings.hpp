@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "nnk/cpu.hpp"
-#include "triad.hpp"
+#include "measure/triad.hpp"
 
 namespace nnk_profile {
 
@@ -38,7 +38,7 @@ class Ceilings {
 
   // The triad a = b + s * c on arrays of `elements` floats on `threads` threads, kept alive (the same long-lived
   // pages every time) and warmed up on first use, for a caller that times it next to a kernel.
-  nnk_bench::Triad& triad(std::int64_t elements, int threads);
+  nnk_measure::Triad& triad(std::int64_t elements, int threads);
 
   // Records a triad rate (B/s) measured by the caller, for the report.
   void record_triad(std::int64_t elements, int threads, double bytes_per_second);
@@ -56,7 +56,7 @@ class Ceilings {
   std::map<int, double> best_peak_;
   std::vector<CeilingSample> peak_samples_;
   std::vector<CeilingSample> triad_samples_;
-  std::map<std::pair<std::int64_t, int>, std::unique_ptr<nnk_bench::Triad>> triads_;
+  std::map<std::pair<std::int64_t, int>, std::unique_ptr<nnk_measure::Triad>> triads_;
 };
 
 }  // namespace nnk_profile

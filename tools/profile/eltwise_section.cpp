@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "eltwise_cases.hpp"
+#include "measure/eltwise_cases.hpp"
 #include "nnk/cpu.hpp"
 
 namespace nnk_profile {
@@ -37,19 +37,19 @@ bool wanted(const std::string& name, const ArraySize& size, const ProfileOptions
 
 std::vector<std::string> names(bool quick) {
   std::vector<std::string> list;
-  for (const nnk_bench::EltwiseCase& k : nnk_bench::eltwise_cases())
+  for (const nnk_measure::EltwiseCase& k : nnk_measure::eltwise_cases())
     if (!quick || in_quick_selection(k.function_name, kL1) || in_quick_selection(k.function_name, kLarge))
       list.push_back(k.function_name);
   return list;
 }
 
 void run_size(ProfileRun& run, const ArraySize& size) {
-  // The cases and buffers of nnk_bench_eltwise (bench/eltwise_cases.hpp), under their nnk function names.
-  std::unique_ptr<nnk_bench::EltwiseBuffers> buffers;  // allocated only if a kernel of this size is selected
+  // The cases and buffers of nnk_bench_eltwise (tools/measure/eltwise_cases.hpp), under their nnk function names.
+  std::unique_ptr<nnk_measure::EltwiseBuffers> buffers;  // allocated only if a kernel of this size is selected
   const std::string isa(nnk::to_string(nnk::active_isa()));
-  for (const nnk_bench::EltwiseCase& kernel : nnk_bench::eltwise_cases()) {
+  for (const nnk_measure::EltwiseCase& kernel : nnk_measure::eltwise_cases()) {
     if (!wanted(kernel.function_name, size, run.options)) continue;
-    if (!buffers) buffers = std::make_unique<nnk_bench::EltwiseBuffers>(size.rows, size.cols);
+    if (!buffers) buffers = std::make_unique<nnk_measure::EltwiseBuffers>(size.rows, size.cols);
     kernel.setup(*buffers);
     const double elements = static_cast<double>(buffers->elements());
     const double bytes = kernel.bytes_per_element() * elements;
@@ -57,7 +57,7 @@ void run_size(ProfileRun& run, const ArraySize& size) {
     const double reference_seconds = median_seconds_per_call([&] { kernel.run_ref(*buffers); }, run.reference_timing());
     for (int threads : run.options.threads) {
       // The kernel and the triad on arrays of the same size, timed in alternation: both see the same load.
-      nnk_bench::Triad& triad = run.ceilings.triad(buffers->elements(), threads);
+      nnk_measure::Triad& triad = run.ceilings.triad(buffers->elements(), threads);
       const nnk::ScopedNumThreads use_threads(threads);
       const PairedTimes times =
           paired_median_seconds_per_call([&] { kernel.run_nnk(*buffers); }, [&] { triad.run(); }, run.timing());

@@ -9,22 +9,22 @@
 #include <string>
 #include <vector>
 
-#include "gemm_backend.hpp"
-#include "gemm_problem.hpp"
-#include "result_check.hpp"
-#include "shapes.hpp"
+#include "measure/gemm_backend.hpp"
+#include "measure/gemm_problem.hpp"
+#include "measure/gemm_shapes.hpp"
+#include "measure/result_check.hpp"
 
 namespace nnk_profile {
 
 namespace {
 
-using nnk_bench::GemmBackend;
-using nnk_bench::GemmOperands;
-using nnk_bench::GemmShape;
+using nnk_measure::GemmBackend;
+using nnk_measure::GemmOperands;
+using nnk_measure::GemmShape;
 
 std::vector<GemmShape> shapes(bool quick) {
   if (quick) return {{nnk::Trans::No, nnk::Trans::No, 256, 256, 256}, {nnk::Trans::No, nnk::Trans::No, 1024, 256, 784}};
-  return nnk_bench::benchmark_shapes();
+  return nnk_measure::benchmark_shapes();
 }
 
 std::string kernel_name(const GemmBackend& backend) {
@@ -33,7 +33,7 @@ std::string kernel_name(const GemmBackend& backend) {
 
 std::vector<std::string> names(bool) {
   std::vector<std::string> list{"sgemm"};
-  for (const GemmBackend& peer : nnk_bench::peer_backends()) list.push_back(kernel_name(peer));
+  for (const GemmBackend& peer : nnk_measure::peer_backends()) list.push_back(kernel_name(peer));
   return list;
 }
 
@@ -47,23 +47,23 @@ double reference_rate(const GemmShape& shape, const ProfileRun& run, std::string
                                      shape.n);
   if (small.n != shape.n) note = "ref at n=" + std::to_string(small.n);
   GemmOperands operands(small);
-  const GemmBackend reference = nnk_bench::reference_backend();
+  const GemmBackend reference = nnk_measure::reference_backend();
   double seconds = 0;
   reference.with_threads(
       1, [&] { seconds = median_seconds_per_call([&] { reference.multiply(operands); }, run.reference_timing()); });
-  return nnk_bench::gemm_flops(small) / seconds;
+  return nnk_measure::gemm_flops(small) / seconds;
 }
 
 // Every backend against nnk::ref on odd shapes before anything is timed: a wrongly mapped call must not be profiled.
 void check_backends(const std::vector<GemmBackend>& backends) {
   std::ostringstream log;
-  if (!nnk_bench::check_results(backends, log))
+  if (!nnk_measure::check_results(backends, log))
     throw std::runtime_error("a GEMM backend computed a wrong product:\n" + log.str());
 }
 
 void run_section(ProfileRun& run) {
-  std::vector<GemmBackend> backends{nnk_bench::nnk_backend(nnk::active_isa())};
-  for (GemmBackend& peer : nnk_bench::peer_backends())
+  std::vector<GemmBackend> backends{nnk_measure::nnk_backend(nnk::active_isa())};
+  for (GemmBackend& peer : nnk_measure::peer_backends())
     if (run.options.selected(kernel_name(peer))) backends.push_back(std::move(peer));
   const bool nnk_selected = run.options.selected("sgemm");
   if (!nnk_selected && backends.size() == 1) return;
@@ -80,16 +80,16 @@ void run_section(ProfileRun& run) {
         const bool is_nnk = backend.library == "nnk_sgemm";
         if (!backend.runs(shape, threads)) continue;
         Row row{.kernel = kernel_name(backend),
-                .shape = nnk_bench::describe(shape),
+                .shape = nnk_measure::describe(shape),
                 .isa = backend.isa,
                 .threads = threads,
                 .unit = RateUnit::Flops,
-                .flops = nnk_bench::gemm_flops(shape),
+                .flops = nnk_measure::gemm_flops(shape),
                 .bytes = bytes_moved(shape),
                 .ceiling = peak,
                 .reference_rate = reference,
                 .reference_note = note,
-                .gemm = {nnk_bench::transposes(shape), shape.m, shape.n, shape.k}};
+                .gemm = {nnk_measure::transposes(shape), shape.m, shape.n, shape.k}};
         backend.with_threads(
             threads, [&] { row.seconds = median_seconds_per_call([&] { backend.multiply(operands); }, run.timing()); });
         // nnk runs first on each shape: its rate is what the peers' rows compare against. Without it (a filter

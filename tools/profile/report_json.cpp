@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "gemm_backend.hpp"
+#include "measure/gemm_backend.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/version.hpp"
 #include "report.hpp"
@@ -42,7 +42,7 @@ json machine(const Ceilings& ceilings) {
                       {"gbps", s.rate * 1e-9},
                       {"at_seconds", s.at_seconds}});
   json peers = json::array();
-  for (const nnk_bench::GemmBackend& peer : nnk_bench::peer_backends())
+  for (const nnk_measure::GemmBackend& peer : nnk_measure::peer_backends())
     peers.push_back({{"library", peer.library}, {"kernels", peer.isa}});
   const char* coretype = std::getenv("OPENBLAS_CORETYPE");
   return {{"cpu", cpu_model()},     {"isa", std::string(nnk::to_string(nnk::active_isa()))},

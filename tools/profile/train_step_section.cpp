@@ -4,13 +4,14 @@
 #include "train_step_section.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
-#include "reference_train_step.hpp"
+#include "nnk/ref.hpp"
 
 namespace nnk_profile {
 
@@ -70,6 +71,15 @@ double bytes_moved(const nnk::NetworkSpec& spec, std::int64_t m) {
   return 4.0 * (2 * parameters + 2 * activations + inputs_and_targets);
 }
 
+// The parameters of `net` as nnk::ref::train_step takes them.
+std::vector<nnk::ref::DenseLayer> reference_layers(const nnk::Network& net) {
+  std::vector<nnk::ref::DenseLayer> layers;
+  for (std::size_t l = 0; l < net.num_layers(); ++l)
+    layers.push_back(
+        {nnk::Matrix::from(net.weights(l)), nnk::Matrix::from(net.bias(l)), net.spec().layers[l].activation});
+  return layers;
+}
+
 // Deterministic inputs in [-1, 1) and 0/1 labels: a step costs the same whatever the values.
 void fill_batch(nnk::Matrix& x, nnk::Matrix& y) {
   std::uint64_t state = 12345;
@@ -96,12 +106,14 @@ void run_section(ProfileRun& run) {
     const std::int64_t small = std::min<std::int64_t>(
         c.batch, std::max<std::int64_t>(kMinReferenceBatch,
                                         static_cast<std::int64_t>(run.reference_flops_per_call() / per_example)));
-    const nnk::Network initial(c.spec);
-    ReferenceTrainStep reference(initial, small);
+    std::vector<nnk::ref::DenseLayer> reference = reference_layers(nnk::Network(c.spec));
+    const nnk::Regularization reg{.l1 = c.spec.l1, .l2 = c.spec.l2};
+    nnk::ref::TrainStepValues values;
     const nnk::Matrix x_small = nnk::Matrix::from(x.col_block(0, small));
     const nnk::Matrix y_small = nnk::Matrix::from(y.col_block(0, small));
-    const double reference_seconds =
-        median_seconds_per_call([&] { reference.train_step(x_small, y_small, sgd); }, run.reference_timing());
+    const double reference_seconds = median_seconds_per_call(
+        [&] { nnk::ref::train_step(reference, c.spec.loss, reg, x_small, y_small, sgd.learning_rate, values); },
+        run.reference_timing());
     const double reference_rate = per_example * static_cast<double>(small) / reference_seconds;
 
     for (int threads : run.options.threads) {

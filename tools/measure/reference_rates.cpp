@@ -1,9 +1,9 @@
-#include "reference_rates.hpp"
+#include "measure/reference_rates.hpp"
 
 #include <algorithm>
 #include <chrono>
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 void ReferenceRates::measure(const GemmBackend& reference, const std::vector<GemmShape>& shapes) {
   constexpr int kRuns = 3;
@@ -29,4 +29,4 @@ double ReferenceRates::flops_per_second(const GemmShape& shape) const {
   return found == rates_.end() ? 0.0 : found->second;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -1,11 +1,11 @@
-// OpenBLAS through cblas_sgemm (compiled only when CMake found OpenBLAS: NNK_BENCH_HAVE_OPENBLAS).
+// OpenBLAS through cblas_sgemm (compiled only when CMake found OpenBLAS: NNK_MEASURE_HAVE_OPENBLAS).
 #include <cblas.h>
 
 #include <cctype>
 
-#include "gemm_backend.hpp"
+#include "measure/gemm_backend.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -42,4 +42,4 @@ GemmBackend openblas_backend() {
   return backend;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -13,16 +13,27 @@
 #include <string>
 #include <vector>
 
-#include "fma_peak.hpp"
-#include "gemm_backend.hpp"
+#include "fma_peak_benchmark.hpp"
 #include "gemm_benchmarks.hpp"
+#include "measure/gemm_backend.hpp"
+#include "measure/gemm_shapes.hpp"
+#include "measure/peak_measurement.hpp"
+#include "measure/reference_rates.hpp"
+#include "measure/result_check.hpp"
 #include "options.hpp"
-#include "reference_rates.hpp"
-#include "result_check.hpp"
-#include "shapes.hpp"
 
 namespace nnk_bench {
 namespace {
+
+using nnk_measure::benchmark_shapes;
+using nnk_measure::check_results;
+using nnk_measure::GemmBackend;
+using nnk_measure::GemmShape;
+using nnk_measure::nnk_backend;
+using nnk_measure::PeakTable;
+using nnk_measure::peer_backends;
+using nnk_measure::reference_backend;
+using nnk_measure::ReferenceRates;
 
 // CPUs this process may run on (taskset): more threads than that share cores, and every figure drops.
 int cpus_available() {

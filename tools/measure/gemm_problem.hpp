@@ -7,7 +7,7 @@
 #include "nnk/matrix.hpp"
 #include "nnk/types.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 // C (m x n) = op(A) (m x k) * op(B) (k x n), column-major: the contract of nnk::sgemm and of BLAS.
 struct GemmShape {
@@ -38,4 +38,4 @@ struct GemmOperands {
   nnk::Matrix c;
 };
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -1,8 +1,8 @@
-#include "gemm_problem.hpp"
+#include "measure/gemm_problem.hpp"
 
 #include <random>
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -37,4 +37,4 @@ GemmOperands::GemmOperands(const GemmShape& problem, std::uint32_t seed) : shape
   c = nnk::Matrix(shape.m, shape.n);
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -10,7 +10,7 @@
 
 #include "nnk/matrix.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 // The arrays of one problem size: up to four rows x cols operands (distinct, 64-byte aligned) and a bias column.
 // Filled with values typical of each role (logits, targets on the simplex, small gradients) by the case's setup.
@@ -40,4 +40,4 @@ struct EltwiseCase {
 // regularization cost, SGD with momentum, Adam.
 const std::vector<EltwiseCase>& eltwise_cases();
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -1,11 +1,11 @@
-#include "eltwise_cases.hpp"
+#include "measure/eltwise_cases.hpp"
 
 #include <cstdint>
 
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -141,4 +141,4 @@ const std::vector<EltwiseCase>& eltwise_cases() {
   return cases;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -1,4 +1,4 @@
-#include "result_check.hpp"
+#include "measure/result_check.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -81,4 +81,4 @@ bool check_results(const std::vector<GemmBackend>& backends, std::ostream& log) 
   return all_ok;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

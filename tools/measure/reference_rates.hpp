@@ -5,9 +5,9 @@
 #include <tuple>
 #include <vector>
 
-#include "gemm_backend.hpp"
+#include "measure/gemm_backend.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 class ReferenceRates {
  public:
@@ -23,4 +23,4 @@ class ReferenceRates {
   std::map<Key, double> rates_;
 };
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

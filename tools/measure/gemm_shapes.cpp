@@ -1,6 +1,6 @@
-#include "shapes.hpp"
+#include "measure/gemm_shapes.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 std::vector<GemmShape> benchmark_shapes() {
   using nnk::Trans;
@@ -16,4 +16,4 @@ std::vector<GemmShape> benchmark_shapes() {
   return shapes;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 // One triad over arrays of `elements` floats (64-byte aligned) on `threads` threads (oneTBB, a static split).
 class Triad {
@@ -38,4 +38,4 @@ class TriadRates {
   std::map<std::pair<std::int64_t, int>, std::unique_ptr<Triad>> triads_;
 };
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

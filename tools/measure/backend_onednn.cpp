@@ -1,4 +1,4 @@
-// oneDNN through dnnl_sgemm (compiled only when CMake found oneDNN: NNK_BENCH_HAVE_DNNL).
+// oneDNN through dnnl_sgemm (compiled only when CMake found oneDNN: NNK_MEASURE_HAVE_DNNL).
 #include <oneapi/dnnl/dnnl.h>
 #include <oneapi/dnnl/dnnl_debug.h>
 #include <omp.h>
@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "gemm_backend.hpp"
+#include "measure/gemm_backend.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -49,4 +49,4 @@ GemmBackend onednn_backend() {
   return backend;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

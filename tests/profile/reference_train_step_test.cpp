@@ -1,15 +1,17 @@
-// The baseline of the train_step rows must do the work of nnk::Network::train_step: same cost, same updated
-// parameters (up to float rounding: the reference sums in double), for each loss and with regularization.
-#include "reference_train_step.hpp"
-
+// The baseline of nnk-profile's train_step rows, nnk::ref::train_step, must do the work of nnk::Network::train_step:
+// same cost, same updated parameters (up to float rounding: the reference sums in double), for each loss and with
+// regularization.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <random>
-#include <stdexcept>
+#include <vector>
 
+#include "nnk/error.hpp"
 #include "nnk/network.hpp"
+#include "nnk/ref.hpp"
 
 namespace nnk_profile {
 namespace {
@@ -37,23 +39,27 @@ nnk::Matrix targets(nnk::Loss loss, std::int64_t outputs, std::int64_t m) {
 
 void expect_same_step(const nnk::NetworkSpec& spec, std::int64_t m) {
   nnk::Network net(spec);
-  ReferenceTrainStep reference(net, m);
+  std::vector<nnk::ref::DenseLayer> reference;  // starts from net's parameters
+  for (std::size_t l = 0; l < net.num_layers(); ++l)
+    reference.push_back({nnk::Matrix::from(net.weights(l)), nnk::Matrix::from(net.bias(l)), spec.layers[l].activation});
+  const nnk::Regularization reg{.l1 = spec.l1, .l2 = spec.l2};
+  nnk::ref::TrainStepValues values;
   nnk::Matrix x(spec.inputs, m);
   fill(x, 2, -1.0f, 1.0f);
   const nnk::Matrix y = targets(spec.loss, spec.layers.back().units, m);
   const nnk::Sgd sgd{.learning_rate = 0.5f};  // large, so that a wrong gradient moves the weights visibly
   for (int step = 0; step < 3; ++step) {
     const float expected = net.train_step(x, y, sgd);
-    const float actual = reference.train_step(x, y, sgd);
+    const double actual = nnk::ref::train_step(reference, spec.loss, reg, x, y, sgd.learning_rate, values);
     EXPECT_NEAR(actual, expected, 1e-5 * std::max(1.0f, std::abs(expected))) << "step " << step;
   }
   for (std::size_t l = 0; l < net.num_layers(); ++l) {
     for (std::int64_t j = 0; j < net.weights(l).cols(); ++j)
       for (std::int64_t i = 0; i < net.weights(l).rows(); ++i)
-        ASSERT_NEAR(reference.weights(l)(i, j), net.weights(l)(i, j), 2e-5f)
+        ASSERT_NEAR(reference[l].weights(i, j), net.weights(l)(i, j), 2e-5f)
             << "W[" << l << "](" << i << ", " << j << ")";
     for (std::int64_t i = 0; i < net.bias(l).rows(); ++i)
-      ASSERT_NEAR(reference.bias(l)(i, 0), net.bias(l)(i, 0), 2e-5f) << "b[" << l << "](" << i << ")";
+      ASSERT_NEAR(reference[l].bias(i, 0), net.bias(l)(i, 0), 2e-5f) << "b[" << l << "](" << i << ")";
   }
 }
 
@@ -85,16 +91,17 @@ TEST(ReferenceTrainStep, MeanSquaredErrorWithL1NoHiddenLayer) {
                    10);
 }
 
-TEST(ReferenceTrainStep, RejectsDropoutAndAnotherBatchSize) {
-  nnk::NetworkSpec spec{
-      .inputs = 3,
-      .layers = {{.units = 4, .activation = Activation::ReLU, .dropout = 0.5f}, layer(1, Activation::Sigmoid)},
-      .loss = nnk::Loss::BinaryCrossEntropy};
-  EXPECT_THROW(ReferenceTrainStep(nnk::Network(spec), 4), std::invalid_argument);
-  spec.layers[0].dropout = 0;
-  ReferenceTrainStep reference(nnk::Network(spec), 4);
-  nnk::Matrix x(3, 5), y(1, 5);
-  EXPECT_THROW(reference.train_step(x, y, nnk::Sgd{}), std::invalid_argument);
+// x and y of different batch sizes, x of the wrong height, an output activation the loss does not pair with.
+TEST(ReferenceTrainStep, RejectsInconsistentArguments) {
+  std::vector<nnk::ref::DenseLayer> reference{{nnk::Matrix(4, 3), nnk::Matrix(4, 1), Activation::ReLU},
+                                               {nnk::Matrix(1, 4), nnk::Matrix(1, 1), Activation::Sigmoid}};
+  const nnk::Loss bce = nnk::Loss::BinaryCrossEntropy;
+  nnk::ref::TrainStepValues values;
+  const nnk::Matrix x(3, 5), y(1, 5);
+  EXPECT_THROW(nnk::ref::train_step(reference, bce, {}, x, nnk::Matrix(1, 4), 0.1f, values), nnk::Error);
+  EXPECT_THROW(nnk::ref::train_step(reference, bce, {}, nnk::Matrix(2, 5), y, 0.1f, values), nnk::Error);
+  EXPECT_THROW(nnk::ref::train_step(reference, nnk::Loss::MeanSquaredError, {}, x, y, 0.1f, values), nnk::Error);
+  EXPECT_NO_THROW(nnk::ref::train_step(reference, bce, {}, x, y, 0.1f, values));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "triad.hpp"
+#include "measure/triad.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -11,7 +11,7 @@
 
 #include "nnk/matrix.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -73,4 +73,4 @@ double TriadRates::bytes_per_second(std::int64_t elements, int threads) {
   return rates[1];
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

@@ -1,9 +1,9 @@
 // nnk::sgemm at a chosen ISA, and nnk::ref::sgemm as the baseline.
-#include "gemm_backend.hpp"
+#include "measure/gemm_backend.hpp"
 #include "nnk/gemm.hpp"
 #include "nnk/ref.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 namespace {
 
@@ -47,4 +47,4 @@ GemmBackend reference_backend() {
   return backend;
 }
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure

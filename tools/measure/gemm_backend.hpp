@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "gemm_problem.hpp"
+#include "measure/gemm_problem.hpp"
 #include "nnk/cpu.hpp"
 
-namespace nnk_bench {
+namespace nnk_measure {
 
 struct GemmBackend {
   std::string library;  // first part of every benchmark name: nnk_sgemm, nnk_ref, openblas, onednn
@@ -39,7 +39,7 @@ GemmBackend reference_backend();
 
 // The peers found at configure time, possibly none. Each is defined in its own file, compiled only when found.
 std::vector<GemmBackend> peer_backends();
-GemmBackend openblas_backend();  // with NNK_BENCH_HAVE_OPENBLAS
-GemmBackend onednn_backend();    // with NNK_BENCH_HAVE_DNNL
+GemmBackend openblas_backend();  // with NNK_MEASURE_HAVE_OPENBLAS
+GemmBackend onednn_backend();    // with NNK_MEASURE_HAVE_DNNL
 
-}  // namespace nnk_bench
+}  // namespace nnk_measure
