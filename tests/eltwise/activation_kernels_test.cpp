@@ -13,9 +13,10 @@
 
 #include <gtest/gtest.h>
 
-#include "eltwise/kernel_checks.hpp"
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
+#include "support/eltwise/kernel_budget.hpp"
+#include "support/eltwise/streaming.hpp"
 #include "support/isa.hpp"
 #include "support/test_support.hpp"
 
@@ -28,6 +29,9 @@ constexpr Activation kAll[] = {Activation::Identity, Activation::Sigmoid, Activa
                                Activation::Softmax};
 constexpr Activation kElementwise[] = {Activation::Identity, Activation::Sigmoid, Activation::Tanh,
                                        Activation::ReLU};
+
+// Whether the active ISA fuses multiply-add (one rounding): generic (SSE2) does not.
+bool active_isa_has_fma() { return active_isa() != Isa::Generic; }
 
 Budget forward_budget(Activation g, bool with_bias) {
   switch (g) {

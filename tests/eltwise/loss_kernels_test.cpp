@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "eltwise/kernel_checks.hpp"
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
+#include "support/eltwise/streaming.hpp"
 #include "support/isa.hpp"
 #include "support/random.hpp"
 #include "support/test_support.hpp"
@@ -190,8 +190,8 @@ TEST_P(LossKernels, BiasGradientPropagatesSpecialValues) {
   EXPECT_TRUE(matrices_equal(expected, db));
 }
 
-// The streaming path (forced on small arrays, see kernel_checks.hpp): the same cost and the same delta bits as with
-// regular stores, on every shape and output alignment of streaming_shapes(), and against the reference.
+// The streaming path (forced on small arrays, see support/eltwise/streaming.hpp): the same cost and the same delta
+// bits as with regular stores, on every shape and output alignment of streaming_shapes(), and against the reference.
 TEST_P(LossKernels, StreamingStoresGiveTheCachedCostAndBits) {
   std::uint64_t salt = 1200;
   for (const StreamingShape& shape : streaming_shapes()) {
