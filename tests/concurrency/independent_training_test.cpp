@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "nn/network_test_helpers.hpp"
-#include "training_problems.hpp"
-#include "watchdog.hpp"
+#include "support/networks.hpp"
+#include "support/concurrency/training_problems.hpp"
+#include "support/concurrency/watchdog.hpp"
 
 namespace nnk::test {
 namespace {

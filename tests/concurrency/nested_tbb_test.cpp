@@ -13,10 +13,10 @@
 
 #include <gtest/gtest.h>
 
-#include "gemm_cases.hpp"
-#include "nn/network_test_helpers.hpp"
-#include "training_problems.hpp"
-#include "watchdog.hpp"
+#include "support/concurrency/gemm_cases.hpp"
+#include "support/networks.hpp"
+#include "support/concurrency/training_problems.hpp"
+#include "support/concurrency/watchdog.hpp"
 
 namespace nnk::test {
 namespace {

@@ -11,8 +11,8 @@
 
 #include "nnk/cpu.hpp"
 #include "support/random.hpp"
-#include "training_problems.hpp"
-#include "watchdog.hpp"
+#include "support/concurrency/training_problems.hpp"
+#include "support/concurrency/watchdog.hpp"
 
 namespace nnk::test {
 namespace {

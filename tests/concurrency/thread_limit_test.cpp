@@ -18,11 +18,11 @@
 
 #include <gtest/gtest.h>
 
-#include "gemm_cases.hpp"
+#include "support/concurrency/gemm_cases.hpp"
 #include "nnk/cpu.hpp"
-#include "os_threads.hpp"
-#include "training_problems.hpp"
-#include "watchdog.hpp"
+#include "support/concurrency/os_threads.hpp"
+#include "support/concurrency/training_problems.hpp"
+#include "support/concurrency/watchdog.hpp"
 
 namespace nnk::test {
 namespace {

@@ -1,15 +1,16 @@
 // The reductions (costs, bias gradient) and every output give the same bits for any thread count: work is split
 // into chunks fixed by the shape alone and the partial results are added in chunk order. Losses and activations
-// also with streaming stores (forced: kernel_checks.hpp), which change how outputs are stored, never the arithmetic.
+// also with streaming stores (forced: support/eltwise/streaming.hpp), which change how outputs are stored, never the
+// arithmetic.
 #include <cstdint>
 #include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "eltwise/kernel_checks.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/kernels.hpp"
+#include "support/eltwise/streaming.hpp"
 #include "support/isa.hpp"
 #include "support/test_support.hpp"
 

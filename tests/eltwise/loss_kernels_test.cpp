@@ -1,9 +1,9 @@
 // nnk::loss_and_delta and nnk::bias_gradient against nnk::ref on every ISA.
 //
-// delta = g(z) - y: MSE exactly the reference's; BCE and CCE within the activation's budget (sigmoid 2 ulp, softmax
-// 4 ulp, measured in ulp of g(z)) plus the rounding of the subtraction. The cost: per-element losses in float
-// (<= 3 ulp each: a few roundings, softplus 2 ulp), summed in double, so for targets in the loss's domain (all terms
-// >= 0) the relative error of J is below 4 * 2^-24. bias_gradient: the reference's bits.
+// delta = g(z) - y: MSE exactly the reference's; BCE and CCE within the activation's budget (sigmoid, softmax:
+// support/eltwise/accuracy_budgets.hpp, measured in ulp of g(z)) plus the rounding of the subtraction. The cost:
+// per-element losses in float (<= 3 ulp each: a few roundings, softplus 2 ulp), summed in double, so for targets in
+// the loss's domain (all terms >= 0) the relative error of J is below 4 * 2^-24. bias_gradient: the reference's bits.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -12,9 +12,10 @@
 
 #include <gtest/gtest.h>
 
-#include "eltwise/kernel_checks.hpp"
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
+#include "support/eltwise/accuracy_budgets.hpp"
+#include "support/eltwise/streaming.hpp"
 #include "support/isa.hpp"
 #include "support/random.hpp"
 #include "support/test_support.hpp"
@@ -37,7 +38,8 @@ double ulp_of(double x) {
 ::testing::AssertionResult delta_within(Loss loss, ConstMatrixView expected, ConstMatrixView actual,
                                         ConstMatrixView y) {
   if (loss == Loss::MeanSquaredError) return matrices_equal(expected, actual);
-  const double activation_ulp = loss == Loss::BinaryCrossEntropy ? 2 : 4;
+  const UlpPerIsa& budget = loss == Loss::BinaryCrossEntropy ? kSigmoidUlp : kSoftmaxUlp;
+  const auto activation_ulp = static_cast<double>(budget.on(active_isa()));
   std::ostringstream report;
   int failures = 0;
   for (std::int64_t j = 0; j < expected.cols(); ++j) {
@@ -190,8 +192,8 @@ TEST_P(LossKernels, BiasGradientPropagatesSpecialValues) {
   EXPECT_TRUE(matrices_equal(expected, db));
 }
 
-// The streaming path (forced on small arrays, see kernel_checks.hpp): the same cost and the same delta bits as with
-// regular stores, on every shape and output alignment of streaming_shapes(), and against the reference.
+// The streaming path (forced on small arrays, see support/eltwise/streaming.hpp): the same cost and the same delta
+// bits as with regular stores, on every shape and output alignment of streaming_shapes(), and against the reference.
 TEST_P(LossKernels, StreamingStoresGiveTheCachedCostAndBits) {
   std::uint64_t salt = 1200;
   for (const StreamingShape& shape : streaming_shapes()) {

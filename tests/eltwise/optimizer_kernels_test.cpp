@@ -16,7 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include "eltwise/kernel_checks.hpp"
 #include "nnk/kernels.hpp"
 #include "nnk/ref.hpp"
 #include "support/isa.hpp"

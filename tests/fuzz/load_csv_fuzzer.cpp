@@ -9,9 +9,9 @@
 #include <optional>
 #include <string_view>
 
-#include "csv_reference.hpp"
-#include "fuzz_check.hpp"
-#include "memory_file.hpp"
+#include "support/fuzz/csv_reference.hpp"
+#include "support/fuzz/fuzz_check.hpp"
+#include "support/fuzz/memory_file.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 

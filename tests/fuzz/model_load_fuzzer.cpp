@@ -11,8 +11,8 @@
 #include <optional>
 #include <vector>
 
-#include "fuzz_check.hpp"
-#include "memory_file.hpp"
+#include "support/fuzz/fuzz_check.hpp"
+#include "support/fuzz/memory_file.hpp"
 #include "nnk/error.hpp"
 #include "nnk/network.hpp"
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "command_line.hpp"
-#include "fuzz_check.hpp"
+#include "support/fuzz/fuzz_check.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/network.hpp"
 #include "support/test_support.hpp"
 

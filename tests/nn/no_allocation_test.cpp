@@ -26,7 +26,7 @@
 
 #include <gtest/gtest.h>
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
 

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "nn/network_state.hpp"
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
 #include "nnk/ref.hpp"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "nnk/data.hpp"
-#include "reliability/bad_input_table.hpp"
+#include "support/reliability/bad_input_table.hpp"
 #include "support/matrices.hpp"
 
 namespace nnk::test {

@@ -15,7 +15,7 @@
 #include "nnk/peak.hpp"
 #include "nnk/ref.hpp"
 #include "nnk/types.hpp"
-#include "reliability/bad_input_table.hpp"
+#include "support/reliability/bad_input_table.hpp"
 
 namespace nnk::test {
 namespace {

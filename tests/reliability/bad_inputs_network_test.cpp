@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/network.hpp"
 #include "nnk/train.hpp"
-#include "reliability/bad_input_table.hpp"
+#include "support/reliability/bad_input_table.hpp"
 #include "support/random.hpp"
 
 namespace nnk::test {

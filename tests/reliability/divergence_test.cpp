@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/error.hpp"
 #include "nnk/network.hpp"
 #include "nnk/train.hpp"

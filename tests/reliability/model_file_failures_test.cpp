@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "nnk/error.hpp"
 #include "nnk/network.hpp"
-#include "reliability/bad_input_table.hpp"
+#include "support/reliability/bad_input_table.hpp"
 
 namespace nnk::test {
 namespace {

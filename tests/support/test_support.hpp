@@ -5,5 +5,5 @@
 #include "support/guarded_matrix.hpp"  // GuardedMatrix: guard zones, gap rows, misaligned views
 #include "support/matrices.hpp"        // matrix_from_rows, transposed, ref_gemm (view form)
 #include "support/random.hpp"          // Rng, random_matrix, base_seed, derive_seed, NNK_SEED_TRACE
-#include "support/shapes.hpp"          // sizes_around, small_primes, GemmShape
+#include "support/shapes.hpp"          // sizes_around, rows_around_vector_widths, small_primes, GemmShape
 #include "support/tolerance.hpp"       // ulp_distance, matrices_near/equal/within_ulp, GEMM error bound

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "program_runner.hpp"
+#include "support/tools/program_runner.hpp"
 
 namespace nnk::train_test {
 namespace {

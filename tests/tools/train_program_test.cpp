@@ -11,7 +11,7 @@
 
 #include "nnk/data.hpp"
 #include "nnk/network.hpp"
-#include "program_runner.hpp"
+#include "support/tools/program_runner.hpp"
 
 namespace nnk::train_test {
 namespace {

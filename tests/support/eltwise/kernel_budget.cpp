@@ -1,4 +1,4 @@
-#include "eltwise/kernel_checks.hpp"
+#include "support/eltwise/kernel_budget.hpp"
 
 #include <cmath>
 #include <limits>
@@ -53,24 +53,6 @@ bool passes(float e, float a, Budget budget, bool flushes_subnormals) {
       if (is_subnormal(m(i, j)))
         return ::testing::AssertionFailure() << "(" << i << ", " << j << ") is subnormal: " << m(i, j);
   return ::testing::AssertionSuccess();
-}
-
-const std::vector<std::int64_t>& rows_around_vector_widths() {
-  static const std::vector<std::int64_t> rows = [] {
-    std::vector<std::int64_t> r;
-    for (std::int64_t n = 1; n <= 33; ++n) r.push_back(n);
-    return r;
-  }();
-  return rows;
-}
-
-const std::vector<StreamingShape>& streaming_shapes() {
-  static const std::vector<StreamingShape> shapes = {
-      {1, 1, 0, 3},      {5, 1, 0, 0},     {7, 3, 0, 1},      {16, 4, 0, 0},  {17, 5, 3, 0},
-      {33, 9, 0, 15},    {33, 9, 5, 8},    {100, 7, 1, 4},    {1000, 70, 0, 7},  // flat: 2 parts, unaligned
-      {1001, 67, 0, 0},  {1000, 70, 3, 13}, {4096, 3, 0, 5},  {4097, 2, 0, 2},   // softmax scratch edge
-  };
-  return shapes;
 }
 
 }  // namespace nnk::test

@@ -1,4 +1,4 @@
-#include "reliability/bad_input_table.hpp"
+#include "support/reliability/bad_input_table.hpp"
 
 #include <gtest/gtest.h>
 

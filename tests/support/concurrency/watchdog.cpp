@@ -1,4 +1,4 @@
-#include "watchdog.hpp"
+#include "support/concurrency/watchdog.hpp"
 
 #include <cstdio>
 #include <cstdlib>

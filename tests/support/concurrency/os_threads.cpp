@@ -1,4 +1,4 @@
-#include "os_threads.hpp"
+#include "support/concurrency/os_threads.hpp"
 
 #include <filesystem>
 

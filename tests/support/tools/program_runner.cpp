@@ -1,5 +1,5 @@
 // Program runner: fork/exec with stdout and stderr redirected to files (no shell, so no quoting issues).
-#include "program_runner.hpp"
+#include "support/tools/program_runner.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
-#include "training_problems.hpp"
+#include "support/concurrency/training_problems.hpp"
 
-#include "nn/network_test_helpers.hpp"
+#include "support/networks.hpp"
 #include "support/random.hpp"
 
 namespace nnk::test {

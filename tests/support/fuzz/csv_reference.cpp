@@ -1,4 +1,4 @@
-#include "csv_reference.hpp"
+#include "support/fuzz/csv_reference.hpp"
 
 #include <cerrno>
 #include <cstdlib>

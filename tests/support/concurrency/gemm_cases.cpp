@@ -1,4 +1,4 @@
-#include "gemm_cases.hpp"
+#include "support/concurrency/gemm_cases.hpp"
 
 #include <bit>
 
