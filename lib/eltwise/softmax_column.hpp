@@ -22,20 +22,16 @@
 namespace nnk::eltwise {
 namespace {
 
-// 16 KiB of floats: a column of that many rows, its scratch copy and the bias fit L1 and L2 comfortably.
-inline constexpr std::int64_t kSoftmaxScratchRows = 4096;
-// e^-75 / 4096 ~ 6e-37 > FLT_MIN: within this spread no exponential and no output reaches the flush threshold.
-inline constexpr float kModerateSpread = 75.0f;
-// |v| <= 350: k = round(v / ln 2) stays within 2^9, where round_and_reduce's first step is exact.
-inline constexpr float kReducibleMagnitude = 350.0f;
-// The scaled way's bounds on k = round(v / ln 2):
+inline constexpr std::int64_t kSoftmaxScratchRows = 4096;  // 16 KiB: a column, its scratch and bias fit L1 and L2
+inline constexpr float kModerateSpread = 75.0f;       // e^-75 / 4096 > FLT_MIN: no exponential or output flushes
+inline constexpr float kReducibleMagnitude = 350.0f;  // k = round(v / ln 2) within 2^9: an exact first reduction
+// The scaled way's bounds on k:
 inline constexpr float kLargestReducibleK = 505.0f;  // |v| <= 350: exact reduction (its first step)
 inline constexpr float kLargestShiftedK = 40.0f;     // p = 2^(k - K) e^r <= 2^41: S <= 2^53
 inline constexpr float kSmallestShiftedK = -110.0f;  // p >= 2^-111 (e^r >= 1/2): p, S and 1 / S's low part normal
 inline constexpr float kLargestSpreadK = 108.0f;     // a spread <= 76.3: every output >= e^-76.3 / 4096 > FLT_MIN
 
-// 1 / S as a float pair, so that p * (1/S) = p * hi + p * lo rounds once.
-template <class Floats>
+template <class Floats>  // 1 / S as a float pair, so that p * (1/S) = p * hi + p * lo rounds once
 struct InverseSum {
   Floats hi, lo;
   explicit InverseSum(double sum)
@@ -47,8 +43,7 @@ struct InverseSum {
 template <class V, bool kBias>
 struct BiasedColumn {
   using Floats = typename V::Floats;
-  const float* z;
-  const float* bias;
+  const float *z, *bias;
   template <class Lanes>
   Floats value(std::int64_t i, const Lanes& lanes, Floats& lo) const {
     const Floats zi = lanes.load(z + i), b = kBias ? lanes.load(bias + i) : Floats(0.0f);
@@ -83,7 +78,6 @@ ColumnRange range_of(const BiasedColumn<V, kBias>& v, std::int64_t rows) {
 template <class V, bool kBias>
 class SoftmaxShiftedByMax {
   using Floats = typename V::Floats;
-
  public:
   SoftmaxShiftedByMax(const BiasedColumn<V, kBias>& v, ColumnRange range, std::int64_t rows, float* scratch)
       : v_(v), m_(range.max), rows_(rows), scratch_(scratch), moderate_(range.is_moderate(rows)) {
@@ -139,26 +133,31 @@ class SoftmaxShiftedByMax {
 // a fitting t is positive, its bits ordered as its values; a NaN, an infinity or a negative t lands beyond an end.
 template <class V>
 struct ShiftedRounding {
-  using Ints = typename V::Ints;
-  static constexpr std::int32_t kLowest = std::numeric_limits<std::int32_t>::min();
-  static constexpr std::int32_t kHighest = std::numeric_limits<std::int32_t>::max();
+  using Floats = typename V::Floats;
   float offset;  // an integer in [2^23, 2^24), exact
-  Ints max_bits = Ints(kLowest);
-  Ints min_bits = Ints(kHighest);
   explicit ShiftedRounding(float shift) : offset(kRoundingShifter + 127.0f - shift) {}
-  // e^(v - K ln 2) = 2^(k - K) e^r for r = v - k ln 2 (+ the low part of v); t's range is recorded.
-  template <bool kLowPart, class Lanes>
-  typename V::Floats scaled_exponential(const Lanes& lanes, typename V::Floats v_hi, typename V::Floats v_lo) {
-    typename V::Floats r;
-    const typename V::Floats t = round_and_reduce(v_hi, typename V::Floats(offset), r);
+  // e^(v - K ln 2) = 2^(k - K) e^r for r = v - k ln 2 (+ the low part of v); sets t.
+  template <bool kLowPart>
+  Floats scaled_exponential(Floats v_hi, Floats v_lo, Floats& t) const {
+    Floats r;
+    t = round_and_reduce(v_hi, Floats(offset), r);
+    return times_exp_minus_one_plus_one(power_of_two_from(t), exp_minus_one_reduced(kLowPart ? r + v_lo : r));
+  }
+};
+
+// t's range on its bits; k_max, k_min are NaN, infinite or far out where the column has a NaN, an inf or a huge value.
+template <class V>
+struct BitsRange {
+  using Ints = typename V::Ints;
+  static constexpr std::int32_t kLowest = std::numeric_limits<std::int32_t>::min(), kHighest = -(kLowest + 1);
+  Ints max_bits = Ints(kLowest), min_bits = Ints(kHighest);
+  template <class Lanes>
+  void add(const Lanes& lanes, typename V::Floats t) {
     max_bits = V::max_int(max_bits, V::as_ints(lanes.keep_or(t, V::as_floats(Ints(kLowest)))));
     min_bits = V::min_int(min_bits, V::as_ints(lanes.keep_or(t, V::as_floats(Ints(kHighest)))));
-    if constexpr (kLowPart) r = r + v_lo;
-    return times_exp_minus_one_plus_one(power_of_two_from(t), exp_minus_one_reduced(r));
   }
-  // The largest and smallest k (NaN, infinite or far out where the column has a NaN, an infinity or a huge value).
-  float k_max() const { return std::bit_cast<float>(horizontal_max(max_bits)) - offset; }
-  float k_min() const { return std::bit_cast<float>(horizontal_min(min_bits)) - offset; }
+  float k_max(float offset) const { return std::bit_cast<float>(V::max_lane(max_bits)) - offset; }
+  float k_min(float offset) const { return std::bit_cast<float>(V::min_lane(min_bits)) - offset; }
 };
 
 // The fast path for a column of at most kSoftmaxScratchRows rows: p = 2^(k - K) e^r into scratch, then a = p / S
@@ -170,11 +169,14 @@ bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* 
                            const float* next) {
   using Floats = typename V::Floats;
   constexpr std::int64_t kWidth = V::kLanes;
-  ShiftedRounding<V> rounding(shift);
+  const ShiftedRounding<V> rounding(shift);
+  BitsRange<V> t_range;
   auto exponential_at = [&](std::int64_t i, const auto& lanes) {
     Floats v_lo;
     const Floats v_hi = v.value(i, lanes, v_lo);
-    const Floats p = rounding.template scaled_exponential<kBias>(lanes, v_hi, v_lo);
+    Floats t;
+    const Floats p = rounding.template scaled_exponential<kBias>(v_hi, v_lo, t);
+    t_range.add(lanes, t);
     p.store_aligned(scratch + i);  // whole vectors: the scratch holds a multiple of every vector width
     if (next != nullptr && i % 16 == 0) __builtin_prefetch(next + i, 0, 2);
     return p;
@@ -187,16 +189,13 @@ bool softmax_column_scaled(const BiasedColumn<V, kBias>& v, float shift, float* 
     const AllLanes<V> all;
     const Floats p0 = exponential_at(start, all), p1 = exponential_at(start + kWidth, all);
     const Floats p2 = exponential_at(start + 2 * kWidth, all), p3 = exponential_at(start + 3 * kWidth, all);
-    if constexpr (V::kHasFma) {
-      add((p0 + p1) + (p2 + p3));
-    } else {  // without FMA the exponential's own error is larger: each p goes to double
-      add(p0), add(p1), add(p2), add(p3);
-    }
+    if constexpr (V::kHasFma) add((p0 + p1) + (p2 + p3));
+    else add(p0), add(p1), add(p2), add(p3);  // without FMA the exponential's own error is larger: each p in double
   }
   for_each_vector<V>(rows - start, [&](std::int64_t offset, auto lanes) {
     add(lanes.keep(exponential_at(start + offset, lanes)));
   });
-  const float k_max = rounding.k_max(), k_min = rounding.k_min();
+  const float k_max = t_range.k_max(rounding.offset), k_min = t_range.k_min(rounding.offset);
   const bool fits = k_max <= kLargestReducibleK && k_min >= -kLargestReducibleK &&  // false for infinite k
                     k_max - shift <= kLargestShiftedK && k_min - shift >= kSmallestShiftedK &&
                     k_max - k_min <= kLargestSpreadK;  // false for NaN
@@ -234,8 +233,9 @@ void softmax_column_of(const BiasedColumn<V, kBias>& v, float* a, std::int64_t r
   if (range.is_moderate(rows) && shift == shift && softmax_column_scaled<V, Writer>(v, shift, a, rows, scratch, next))
     return;
   Writer out(a);
-  SoftmaxShiftedByMax<V, kBias>(v, range, rows, scratch).for_each([&](std::int64_t i, const auto& lanes, Floats s,
-                                                                      Floats, Floats) { out.put(i, lanes, s); });
+  SoftmaxShiftedByMax<V, kBias>(v, range, rows, scratch).for_each([&](auto i, auto& lanes, Floats s, Floats, Floats) {
+    out.put(i, lanes, s);
+  });
   out.finish();
 }
 

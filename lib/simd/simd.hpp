@@ -15,7 +15,8 @@
 //   less, less_equal, greater, equal (false when either is NaN), is_nan, either, select, zero_where, select_negative
 //   (by the sign bit, -0 and NaNs with the sign bit included)
 //   on Ints: to_int (truncates; NaN and out-of-range give INT_MIN), to_float, as_ints, as_floats, shift_left<n>,
-//   shift_right<n> (arithmetic), bit_and, add, sub, max_int, min_int
+//   shift_right<n> (arithmetic), bit_and, add, sub, max_int, min_int, max_lane and min_lane (the largest and smallest
+//   lane, by a shuffle tree)
 //   widen_low(v), widen_high(v) (halves as doubles); Shift(lead)(a, b): lanes [lead, W) of a, then [0, lead) of b
 //
 // Why not xsimd's own select, max, fma, reductions...: in xsimd 8.1 they are noexcept functions around intrinsics,

@@ -72,6 +72,17 @@ struct Avx2 {
   static Ints sub(Ints a, Ints b) { return _mm256_sub_epi32(a, b); }
   static Ints max_int(Ints a, Ints b) { return _mm256_max_epi32(a, b); }
   static Ints min_int(Ints a, Ints b) { return _mm256_min_epi32(a, b); }
+  static std::int32_t max_lane(Ints a) {
+    return fold_halves(_mm_max_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1)), _mm_max_epi32);
+  }
+  static std::int32_t min_lane(Ints a) {
+    return fold_halves(_mm_min_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1)), _mm_min_epi32);
+  }
+  template <class Combine>
+  static std::int32_t fold_halves(__m128i m, Combine combine) {
+    m = combine(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtsi128_si32(combine(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1))));
+  }
 
   static Doubles widen_low(Floats v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
   static Doubles widen_high(Floats v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }

@@ -68,6 +68,8 @@ struct Avx512 {
   static Ints sub(Ints a, Ints b) { return _mm512_sub_epi32(a, b); }
   static Ints max_int(Ints a, Ints b) { return _mm512_max_epi32(a, b); }
   static Ints min_int(Ints a, Ints b) { return _mm512_min_epi32(a, b); }
+  static std::int32_t max_lane(Ints a) { return _mm512_reduce_max_epi32(a); }
+  static std::int32_t min_lane(Ints a) { return _mm512_reduce_min_epi32(a); }
 
   static Doubles widen_low(Floats v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
   static Doubles widen_high(Floats v) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)); }

@@ -83,6 +83,14 @@ struct Sse2 {
   static Ints pick(__m128i mask, Ints if_true, Ints if_false) {
     return _mm_or_si128(_mm_and_si128(mask, if_true), _mm_andnot_si128(mask, if_false));
   }
+  static std::int32_t max_lane(Ints a) {
+    a = max_int(a, Ints(_mm_shuffle_epi32(a, _MM_SHUFFLE(1, 0, 3, 2))));
+    return _mm_cvtsi128_si32(max_int(a, Ints(_mm_shuffle_epi32(a, _MM_SHUFFLE(2, 3, 0, 1)))));
+  }
+  static std::int32_t min_lane(Ints a) {
+    a = min_int(a, Ints(_mm_shuffle_epi32(a, _MM_SHUFFLE(1, 0, 3, 2))));
+    return _mm_cvtsi128_si32(min_int(a, Ints(_mm_shuffle_epi32(a, _MM_SHUFFLE(2, 3, 0, 1)))));
+  }
 
   static Doubles widen_low(Floats v) { return _mm_cvtps_pd(v); }
   static Doubles widen_high(Floats v) { return _mm_cvtps_pd(_mm_movehl_ps(v, v)); }
