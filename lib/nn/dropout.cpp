@@ -26,6 +26,8 @@ void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const detai
   apply_mask(in, out, rate, stream);
 }
 
-void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream) { apply_mask(dz, dz, rate, stream); }
+void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream) {
+  apply_mask(dz, dz, rate, stream);
+}
 
 }  // namespace nnk::nn

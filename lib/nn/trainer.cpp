@@ -101,7 +101,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   Matrix validation_x, validation_y;
   if (validation_count > 0) {
     std::vector<std::int64_t> order;
-    detail::fill_permutation(order, m, detail::CounterStream(options.seed, detail::RandomPurpose::ValidationSplit, 0, 0));
+    const detail::CounterStream split(options.seed, detail::RandomPurpose::ValidationSplit, 0, 0);
+    detail::fill_permutation(order, m, split);
     const std::vector<std::int64_t> held_out(order.begin(), order.begin() + validation_count);
     training.assign(order.begin() + validation_count, order.end());
     std::sort(training.begin(), training.end());
@@ -129,8 +130,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     }
     snapshot.take(state);
     if (options.shuffle) {
-      detail::fill_permutation(order, train_count, detail::CounterStream(options.seed, detail::RandomPurpose::Permutation,
-                                                                 static_cast<std::uint64_t>(epoch), 0));
+      const detail::CounterStream shuffle(options.seed, detail::RandomPurpose::Permutation,
+                                          static_cast<std::uint64_t>(epoch), 0);
+      detail::fill_permutation(order, train_count, shuffle);
       for (std::size_t k = 0; k < training.size(); ++k)
         epoch_indices[k] = training[static_cast<std::size_t>(order[k])];
     } else {

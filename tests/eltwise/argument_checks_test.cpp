@@ -1,5 +1,6 @@
 // Bad arguments: every kernel rejects exactly what its nnk::ref twin rejects, with the same message under its own
-// name ("nnk::f: ..." for "nnk::ref::f: ..."), because both call the same checks (lib/core/eltwise_argument_checks.hpp).
+// name ("nnk::f: ..." for "nnk::ref::f: ..."), because both call the same checks
+// (lib/core/eltwise_argument_checks.hpp).
 #include <functional>
 #include <limits>
 #include <string>
