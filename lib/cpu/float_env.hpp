@@ -1,4 +1,5 @@
-// The floating-point environment nnk's kernels run in (internal): denormals flushed to zero.
+// The floating-point environment nnk's kernels run in (internal service of lib/cpu, with parallel.hpp, for lib/gemm,
+// lib/eltwise and lib/nn): denormals flushed to zero.
 //
 // Denormal (subnormal) floats take a microcode assist on x86 that costs ~100 cycles per operation, and a network
 // whose activations decay towards 0 can hit them in every GEMM. Every kernel therefore runs with the SSE/AVX control

@@ -1,4 +1,6 @@
 // parallel_for over an index range on nnk's threads (internal; keeps oneTBB out of every other file).
+// With float_env.hpp this is lib/cpu's service layer for the layers above it: lib/gemm, lib/eltwise and lib/nn call
+// it directly (docs/architecture.md).
 #pragma once
 
 #include <cstdint>

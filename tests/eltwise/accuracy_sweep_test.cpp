@@ -39,7 +39,7 @@ constexpr std::uint32_t kDefaultSweepStride = 16;
 constexpr std::uint32_t kDefaultSweepStride = 1;
 #endif
 
-// NNK_SWEEP_STRIDE (1 to 65536), for machines far slower than a core (tools/emulated-avx512-tests.sh runs the
+// NNK_SWEEP_STRIDE (1 to 65536), for machines far slower than a core (tools/ci/emulated-avx512-tests.sh runs the
 // AVX-512 build under an emulator): the sigmoid and tanh sweeps then take every n-th float above 2^-12 and every
 // 64n-th below. 1 where unset; 0 (with a test failure) for a value out of range, which skips the sweep rather than
 // run it whole where it was meant to be sampled.
