@@ -1,4 +1,4 @@
-// nnk_bench_gemm's own command-line options (the --benchmark_* ones belong to Google Benchmark).
+// The own command-line options of nnk_bench_gemm and nnk_bench_eltwise (--benchmark_* belong to Google Benchmark).
 #pragma once
 
 #include <vector>

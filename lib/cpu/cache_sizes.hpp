@@ -1,4 +1,4 @@
-// The cache sizes of the calling core, as the OS reports them (internal service of lib/cpu).
+// The cache sizes the OS reports for cpu0 (internal service of lib/cpu).
 #pragma once
 
 #include <cstdint>

@@ -8,8 +8,8 @@
 // it from memory whatever the stores were. Smaller outputs keep regular stores, so the next kernel (the next
 // layer's GEMM, the backward pass) finds them in L2 or L3.
 //
-// The threshold is the size of the last-level cache that the calling core shares (cpu/cache_sizes.hpp). Tests lower
-// it (set_streaming_threshold_for_tests) to cover the streaming path on small arrays.
+// The threshold is the size of the last-level cache that cpu0 shares (cpu/cache_sizes.hpp). Tests lower it
+// (set_streaming_threshold_for_tests) to cover the streaming path on small arrays.
 #pragma once
 
 #include <atomic>
