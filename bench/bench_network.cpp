@@ -1,124 +1,120 @@
-// nnk_bench_network: whole training steps of nnk::Network, as a fraction of the FMA peak measured in the same run.
+// nnk_bench_network: the training steps and epochs users run, against the FMA peak re-measured in each round.
 //
-//   train_step/784-512-256-1/sgd/threads:T    ReLU hidden layers, sigmoid + binary cross-entropy, m = 256,
-//                                              T = 1, 2 threads. Reported: peak_frac (target >= 0.8 on 2 threads),
-//                                              GFLOPS and us_per_step. FLOPs per step: 2 m (3 W - W[0]): forward,
-//                                              dZ and dW GEMMs of every layer, no dZ for the inputs.
-//   train_step/784-512-256-1/adam/threads:T    the same with Adam (dW materialized, a separate update pass)
-//   train_step/2-16-16-1-tanh/sgd/threads:1   the tiny net at m = 64: fixed costs per step (target <= 5 us)
+//   train_step/<net>/m:<batch>/<optimizer>/threads:T   one Network::train_step (Adam; SGD for the nets that had it)
+//   fit/<net>/m:<batch>/adam/threads:T                 an epoch of nnk::fit over 8192 examples, per step
+// T = 1 and every core (nnk::num_threads() at start). The nets are tools/measure/network_cases.cpp's.
 //
-// Options: Google Benchmark's (--benchmark_filter, --benchmark_min_time=0.5, --benchmark_format=json, ...).
+// Counters: us_per_step; GFLOPS (2 m (3 W - W[0]) per step); peak_frac against an FMA peak measured on T threads
+// right before the benchmark's own timing (each repetition measures its own: with --benchmark_repetitions=N and
+// --benchmark_enable_random_interleaving=true the rounds of all rows interleave, and the medians are the figures).
+// For fit rows, fit_overhead is the epoch's time per step over the train_step row's, measured in the same round.
+//
+// Options: Google Benchmark's (--benchmark_filter, --benchmark_repetitions, --benchmark_format=json, ...).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "measure/network_cases.hpp"
 #include "measure/peak_measurement.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
+#include "nnk/train.hpp"
 
 namespace nnk_bench {
 namespace {
 
-struct NetworkCase {
-  std::string name;
-  nnk::NetworkSpec spec;
-  std::int64_t batch;
-};
+using nnk_measure::NetworkCase;
 
-NetworkCase wide_case() {
-  return {"784-512-256-1",
-          {.inputs = 784,
-           .layers = {{.units = 512, .activation = nnk::Activation::ReLU},
-                      {.units = 256, .activation = nnk::Activation::ReLU},
-                      {.units = 1, .activation = nnk::Activation::Sigmoid}},
-           .loss = nnk::Loss::BinaryCrossEntropy,
-           .seed = 1},
-          256};
+constexpr std::int64_t kFitExamples = 8192;
+
+// A short peak measurement: the FMA peak drifts by tens of percent from minute to minute on shared hosts.
+double peak_now(int threads) {
+  nnk_measure::PeakTable table;
+  table.measure(nnk::active_isa(), threads);
+  return table.flops_per_second(nnk::active_isa(), threads);
 }
 
-NetworkCase tiny_case() {
-  return {"2-16-16-1-tanh",
-          {.inputs = 2,
-           .layers = {{.units = 16, .activation = nnk::Activation::Tanh},
-                      {.units = 16, .activation = nnk::Activation::Tanh},
-                      {.units = 1, .activation = nnk::Activation::Sigmoid}},
-           .loss = nnk::Loss::BinaryCrossEntropy,
-           .seed = 1},
-          64};
+double step_seconds(nnk::Network& net, const nnk::Matrix& x, const nnk::Matrix& y, const nnk::Optimizer& optimizer,
+                    int steps) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < steps; ++i) benchmark::DoNotOptimize(net.train_step(x, y, optimizer));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / steps;
 }
 
-// 2 m (3 * weights - first layer's weights): every layer has a forward, a dW and (except the first) a dZ GEMM.
-double flops_per_step(const NetworkCase& c) {
-  double weights = 0, first = 0;
-  std::int64_t fan_in = c.spec.inputs;
-  for (const nnk::LayerSpec& layer : c.spec.layers) {
-    const double w = static_cast<double>(layer.units) * static_cast<double>(fan_in);
-    if (weights == 0) first = w;
-    weights += w;
-    fan_in = layer.units;
-  }
-  return 2.0 * static_cast<double>(c.batch) * (3.0 * weights - first);
-}
-
-// Deterministic inputs in [-1, 1) and 0/1 labels (a fixed batch: the step's cost does not depend on the values).
-void fill_batch(nnk::Matrix& x, nnk::Matrix& y) {
-  std::uint64_t state = 12345;
-  auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<float>(state >> 40) * 0x1.0p-23f - 1.0f;
-  };
-  for (std::int64_t j = 0; j < x.cols(); ++j) {
-    for (std::int64_t i = 0; i < x.rows(); ++i) x(i, j) = next();
-    for (std::int64_t i = 0; i < y.rows(); ++i) y(i, j) = next() > 0 ? 1.0f : 0.0f;
-  }
-}
-
-void register_step(const NetworkCase& c, const char* optimizer_name, const nnk::Optimizer& optimizer, int threads,
-                   double peak) {
+void register_step(const NetworkCase& c, const char* optimizer_name, const nnk::Optimizer& optimizer, int threads) {
   const std::string name = "train_step/" + c.name + "/" + optimizer_name + "/threads:" + std::to_string(threads);
   benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
     const nnk::ScopedNumThreads scoped(threads);
     nnk::Network net(c.spec);
-    nnk::Matrix x(c.spec.inputs, c.batch), y(c.spec.layers.back().units, c.batch);
-    fill_batch(x, y);
+    nnk::Matrix x, y;
+    nnk_measure::fill_batch(c, x, y);
     for (int warm_up = 0; warm_up < 3; ++warm_up) net.train_step(x, y, optimizer);  // buffers, optimizer state
+    const double peak = peak_now(threads);
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) benchmark::DoNotOptimize(net.train_step(x, y, optimizer));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per_step = seconds / static_cast<double>(state.iterations());
-    const double flops = flops_per_step(c);
+    const double flops = nnk_measure::flops_per_step(c);
     state.counters["us_per_step"] = per_step * 1e6;
     state.counters["GFLOPS"] = flops / per_step * 1e-9;
     state.counters["peak_frac"] = flops / per_step / peak;
   })->UseRealTime()->Unit(benchmark::kMicrosecond);
 }
 
+// One epoch of fit per iteration, without validation; compared with bare steps on the same batch size.
+void register_fit(const NetworkCase& c, int threads) {
+  const std::string name = "fit/" + c.name + "/adam/threads:" + std::to_string(threads);
+  benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+    const nnk::ScopedNumThreads scoped(threads);
+    const nnk::Adam adam{.learning_rate = 1e-4f};
+    NetworkCase data_case = c;
+    data_case.batch = kFitExamples;
+    nnk::Matrix x, y;
+    nnk_measure::fill_batch(data_case, x, y);
+    nnk::Network net(c.spec);
+    const nnk::FitOptions options{.epochs = 1, .batch_size = c.batch, .seed = 1};
+    nnk::fit(net, x, y, adam, options);  // warm-up: buffers, optimizer state
+    nnk::Matrix xb, yb;
+    nnk_measure::fill_batch(c, xb, yb);
+    const std::int64_t steps = (kFitExamples + c.batch - 1) / c.batch;
+    double fit_seconds = 0, bare_seconds = 0;
+    for (auto _ : state) {
+      const auto start = std::chrono::steady_clock::now();
+      nnk::fit(net, x, y, adam, options);
+      fit_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      state.PauseTiming();
+      bare_seconds += step_seconds(net, xb, yb, adam, static_cast<int>(steps)) * static_cast<double>(steps);
+      state.ResumeTiming();
+    }
+    const double per_step = fit_seconds / static_cast<double>(state.iterations() * steps);
+    state.counters["us_per_step"] = per_step * 1e6;
+    state.counters["fit_overhead"] = fit_seconds / bare_seconds - 1.0;
+  })->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
 int run(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  const int all = nnk::num_threads();
+  std::vector<int> thread_counts{1};
+  if (all > 1) thread_counts.push_back(all);
+  benchmark::AddCustomContext("nnk_active_isa", std::string(nnk::to_string(nnk::active_isa())));
+  benchmark::AddCustomContext("nnk_threads_all", std::to_string(all));
 
-  const nnk::Isa isa = nnk::active_isa();
-  benchmark::AddCustomContext("nnk_active_isa", std::string(nnk::to_string(isa)));
-  nnk_measure::PeakTable peaks;
-  for (int threads : {1, 2}) {
-    peaks.measure(isa, threads);
-    const double rate = peaks.flops_per_second(isa, threads);
-    const std::string key = "fma_peak_threads_" + std::to_string(threads);
-    benchmark::AddCustomContext(key, std::to_string(rate * 1e-9) + " GFLOP/s");
-    std::cerr << key << ": " << rate * 1e-9 << " GFLOP/s (" << nnk::to_string(isa) << ")\n";
+  for (const NetworkCase& c : nnk_measure::user_network_cases()) {
+    const bool has_sgd_row = c.name.starts_with("784-512-256-1") || c.name.starts_with("2-16-16-1");
+    for (int threads : thread_counts) {
+      register_step(c, "adam", nnk::Adam{.learning_rate = 1e-4f}, threads);
+      if (has_sgd_row) register_step(c, "sgd", nnk::Sgd{.learning_rate = 0.01f}, threads);
+    }
   }
-
-  const NetworkCase wide = wide_case(), tiny = tiny_case();
-  for (int threads : {1, 2})
-    register_step(wide, "sgd", nnk::Sgd{.learning_rate = 0.01f}, threads, peaks.flops_per_second(isa, threads));
-  for (int threads : {1, 2})
-    register_step(wide, "adam", nnk::Adam{.learning_rate = 1e-4f}, threads, peaks.flops_per_second(isa, threads));
-  register_step(tiny, "sgd", nnk::Sgd{.learning_rate = 0.01f}, 1, peaks.flops_per_second(isa, 1));
+  for (const NetworkCase& c : nnk_measure::user_network_cases())
+    if (c.name.starts_with("784-256-128-10"))
+      for (int threads : thread_counts) register_fit(c, threads);
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

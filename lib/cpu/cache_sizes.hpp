@@ -9,4 +9,7 @@ namespace nnk::cpu {
 // whole socket's L3 instead), 32 MiB where it cannot be read. Read once.
 std::int64_t last_level_cache_bytes();
 
+// Bytes of cpu0's level-2 cache (sysfs), 1 MiB where it cannot be read. Read once.
+std::int64_t l2_cache_bytes();
+
 }  // namespace nnk::cpu

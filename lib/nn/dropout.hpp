@@ -20,10 +20,12 @@ inline float dropout_factor(const detail::CounterStream& stream, std::uint64_t i
   return stream.uniform_float(index) < rate ? 0.0f : 1.0f / (1.0f - rate);
 }
 
-// out = in o mask / (1 - rate); in and out have the same shape (they may be the same matrix).
-void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const detail::CounterStream& stream);
+// out = in o mask / (1 - rate); in and out have the same shape (they may be the same matrix). Column j of the views is
+// column first_column + j of the layer's batch (a column block of it).
+void dropout_forward(ConstMatrixView in, MatrixView out, float rate, const detail::CounterStream& stream,
+                     std::int64_t first_column = 0);
 
 // dz *= mask / (1 - rate), in place: the backward step through the dropout of the forward pass with this stream.
-void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream);
+void dropout_backward(MatrixView dz, float rate, const detail::CounterStream& stream, std::int64_t first_column = 0);
 
 }  // namespace nnk::nn

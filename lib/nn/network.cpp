@@ -103,8 +103,7 @@ float Network::train_step(ConstMatrixView x, ConstMatrixView y, const Optimizer&
   nn::reserve_workspace(s, x.cols(), /*with_io=*/false);
   s.workspace.forward_columns = 0;  // the workspace now holds this step, which backward() must not reuse
 
-  nn::forward_pass(s, x, s.steps, /*with_output=*/false);
-  const double cost = nn::backward_pass(s, x, y, s.steps, &optimizer);
+  const double cost = nn::training_pass(s, x, y, s.steps, optimizer);
   nn::finish_optimizer_step(s);
   ++s.steps;
   return static_cast<float>(cost);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nn/step_plan.hpp"
 #include "nnk/matrix.hpp"
 #include "nnk/network.hpp"
 
@@ -34,11 +35,15 @@ struct OptimizerState {
 // They grow (only) when a larger batch arrives, so a step at a batch size seen before allocates nothing.
 struct Workspace {
   std::int64_t capacity = 0;
-  std::vector<Matrix> activations;  // hidden layer l: A[l] after dropout, the input of layer l + 1
-  std::vector<Matrix> pre_dropout;  // hidden layer l with dropout: A[l] before it (g' is taken from it); else empty
-  Matrix logits;                    // output layer Z (kept: the losses work from the logits)
-  Matrix delta;                     // output layer dZ = g(Z) - Y
-  Matrix hidden_delta[2];           // dZ of hidden layers, alternating (dZ[l-1] is computed while dZ[l] is read)
+  std::vector<Matrix> activations;    // hidden layer l: A[l] after dropout, the input of layer l + 1
+  std::vector<Matrix> pre_dropout;    // hidden layer l with dropout: A[l] before it (g' is taken from it); else empty
+  Matrix logits;                      // output layer Z (kept: the losses work from the logits)
+  Matrix delta;                       // output layer dZ = g(Z) - Y
+  Matrix cost_delta;                  // where the cost's own pass over the whole batch writes its (unused) delta
+  std::vector<Matrix> hidden_delta;   // hidden layer l: dZ[l]
+  std::vector<Matrix> tile_row_sums;  // hidden layer l: dZ[l]'s row sums per micro-kernel column tile (units x tiles)
+  std::vector<WeightPanel> panels;    // the weight panels of the update pass (from the shapes; set once)
+  std::vector<double> panel_costs;    // each panel's regularization cost, taken before its update
   // Only for forward()/backward() (train_step needs neither): the copied input and g(Z).
   Matrix input;
   Matrix output;

@@ -72,34 +72,71 @@ void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer) 
   }
 }
 
-void update_layer(Network::State& state, std::size_t l, ConstMatrixView dz, ConstMatrixView input,
-                  const Optimizer& optimizer) {
-  LayerParameters& p = state.layers[l];
+// This thread's dW panel: grow-only, so that a step after the first allocates nothing.
+MatrixView gradient_scratch(std::int64_t rows, std::int64_t cols) {
+  thread_local Matrix scratch;
+  if (scratch.rows() * scratch.cols() < rows * cols) scratch = Matrix(rows * cols, 1);
+  return MatrixView(scratch.data(), rows, cols, rows);
+}
+
+void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
+                         ConstMatrixView input_rows, const Optimizer& optimizer) {
+  const std::size_t l = panel.layer;
+  const std::int64_t cols = panel.end - panel.begin;
+  const MatrixView w = state.layers[l].weights.view().col_block(panel.begin, cols);
   const float inv_m = 1.0f / static_cast<float>(dz.cols());
   const Regularization weight_reg{state.spec.l1, state.spec.l2};
-  const Regularization no_reg{};  // biases are not regularized
 
   if (fuses_into_gemm(optimizer, state.spec)) {
     const float lr = std::get<Sgd>(optimizer).learning_rate;
     // W - lr * (dW + l2 W) = (1 - lr*l2) W - (lr/m) dZ input^T.
-    gemm(Trans::No, Trans::Yes, -lr * inv_m, dz, input, 1.0f - lr * state.spec.l2, p.weights);
-    nnk::sgd_update(p.bias, p.bias_grad, MatrixView(), Sgd{.learning_rate = lr}, no_reg);
+    gemm(Trans::No, Trans::Yes, -lr * inv_m, dz, input_rows, 1.0f - lr * state.spec.l2, w);
     return;
   }
-
-  gemm(Trans::No, Trans::Yes, inv_m, dz, input, 0.0f, p.weight_grad);
+  // dW of the panel lands in this thread's scratch, still in cache when the optimizer reads it: never in weight_grad.
+  const MatrixView dw = gradient_scratch(w.rows(), cols);
+  gemm(Trans::No, Trans::Yes, inv_m, dz, input_rows, 0.0f, dw);
   OptimizerState& os = state.optimizer;
   if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
     const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
-    nnk::sgd_update(p.weights, p.weight_grad, momentum ? os.weight_first[l].view() : MatrixView(), *sgd,
-                        weight_reg);
+    nnk::sgd_update(w, dw, momentum ? os.weight_first[l].view().col_block(panel.begin, cols) : MatrixView(), *sgd,
+                    weight_reg);
+    return;
+  }
+  nnk::adam_update(w, dw, os.weight_first[l].view().col_block(panel.begin, cols),
+                   os.weight_second[l].view().col_block(panel.begin, cols), os.updates + 1, std::get<Adam>(optimizer),
+                   weight_reg);
+}
+
+void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer) {
+  LayerParameters& p = state.layers[l];
+  const Regularization no_reg{};  // biases are not regularized
+  OptimizerState& os = state.optimizer;
+  if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
+    const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
     nnk::sgd_update(p.bias, p.bias_grad, momentum ? os.bias_first[l].view() : MatrixView(), *sgd, no_reg);
     return;
   }
-  const Adam& adam = std::get<Adam>(optimizer);
-  const std::int64_t t = os.updates + 1;
-  nnk::adam_update(p.weights, p.weight_grad, os.weight_first[l], os.weight_second[l], t, adam, weight_reg);
-  nnk::adam_update(p.bias, p.bias_grad, os.bias_first[l], os.bias_second[l], t, adam, no_reg);
+  nnk::adam_update(p.bias, p.bias_grad, os.bias_first[l], os.bias_second[l], os.updates + 1,
+                   std::get<Adam>(optimizer), no_reg);
+}
+
+void weight_gradient_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
+                           ConstMatrixView input_rows) {
+  LayerParameters& p = state.layers[panel.layer];
+  const std::int64_t cols = panel.end - panel.begin;
+  const MatrixView dw = p.weight_grad.view().col_block(panel.begin, cols);
+  gemm(Trans::No, Trans::Yes, 1.0f / static_cast<float>(dz.cols()), dz, input_rows, 0.0f, dw);
+  if (!state.regularized()) return;
+  const float l1 = state.spec.l1, l2 = state.spec.l2;
+  const ConstMatrixView w = p.weights.view().col_block(panel.begin, cols);
+  for (std::int64_t j = 0; j < cols; ++j) {
+    for (std::int64_t i = 0; i < w.rows(); ++i) {
+      const float wi = w.col(j)[i];
+      const float sign = wi > 0.0f ? 1.0f : (wi < 0.0f ? -1.0f : 0.0f);  // sign(0) = 0, as the kernels
+      dw.col(j)[i] += l1 * sign + l2 * wi;
+    }
+  }
 }
 
 void finish_optimizer_step(Network::State& state) { ++state.optimizer.updates; }

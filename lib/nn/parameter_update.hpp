@@ -1,9 +1,10 @@
-// The optimizer step of one layer inside train_step (internal to lib/nn).
+// The optimizer step inside train_step, panel by panel of the weights (internal to lib/nn).
 #pragma once
 
 #include <cstddef>
 
 #include "nn/network_state.hpp"
+#include "nn/step_plan.hpp"
 #include "nnk/network.hpp"
 
 namespace nnk::nn {
@@ -16,11 +17,19 @@ void check_optimizer(const char* function, const Optimizer& optimizer);
 // allocation of an update; run it before the step so that a failure leaves the parameters untouched.
 void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer);
 
-// Updates W[l] and b[l] from dZ[l] (units x m) and the layer's input (fan_in x m); bias_grad[l] must already hold
-// db[l] = (1/m) rowsum(dZ[l]). Plain SGD without L1 is the dW GEMM itself: W = (1 - lr*l2) W - (lr/m) dZ input^T.
-// Every other case materializes dW = (1/m) dZ input^T in weight_grad[l] and runs the optimizer kernel over it.
-void update_layer(Network::State& state, std::size_t l, ConstMatrixView dz, ConstMatrixView input,
-                  const Optimizer& optimizer);
+// Updates the panel's columns of W[l] from dZ[l] (units x m) and input_rows, the panel's rows of the layer's input
+// (columns x m). Plain SGD without L1 is the dW GEMM itself: W = (1 - lr*l2) W - (lr/m) dZ input^T. Every other case
+// computes the panel's dW = (1/m) dZ input^T into a per-thread scratch that stays in cache (L2) and runs the optimizer kernel
+// on it right away: weight_grad is not written.
+void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
+                         ConstMatrixView input_rows, const Optimizer& optimizer);
+
+// Updates b[l] from bias_grad[l], which must hold db[l] = (1/m) rowsum(dZ[l]).
+void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer);
+
+// backward()'s gradient of the panel: weight_grad[l] = (1/m) dZ input^T + l1 sign(W) + l2 W.
+void weight_gradient_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
+                           ConstMatrixView input_rows);
 
 // Counts one applied step in the optimizer state (Adam's t); call once per train_step, after every layer.
 void finish_optimizer_step(Network::State& state);

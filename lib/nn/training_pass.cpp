@@ -3,10 +3,13 @@
 #include <algorithm>
 
 #include "cpu/float_env.hpp"
+#include "cpu/parallel.hpp"
+#include "gemm/epilogue.hpp"
 #include "nn/dropout.hpp"
 #include "nn/gemm.hpp"
-#include "nn/parallel_blocks.hpp"
 #include "nn/parameter_update.hpp"
+#include "nn/step_plan.hpp"
+#include "nnk/cpu.hpp"
 #include "nnk/kernels.hpp"
 
 namespace nnk::nn {
@@ -17,63 +20,196 @@ void grow(Matrix& m, std::int64_t rows, std::int64_t columns) {
   if (m.rows() != rows || m.cols() < columns) m = Matrix(rows, columns);
 }
 
-// The input of layer l: x for layer 0, else the previous layer's activations (after dropout).
-ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t m) {
-  return l == 0 ? x : state.workspace.activations[l - 1].col_block(0, m);
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// The input of layer l over columns [c0, c0 + n): x for layer 0, else the previous layer's activations.
+ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t c0,
+                            std::int64_t n) {
+  return l == 0 ? x.col_block(c0, n) : state.workspace.activations[l - 1].col_block(c0, n);
+}
+
+// dZ[l] over the first m columns.
+ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t m) {
+  const Workspace& ws = state.workspace;
+  return l + 1 == state.num_layers() ? ws.delta.col_block(0, m) : ws.hidden_delta[l].col_block(0, m);
 }
 
 // The activation that g' of hidden layer l is taken from: before dropout when the layer has any.
-ConstMatrixView derivative_source(const Network::State& state, std::size_t l, std::int64_t m) {
+ConstMatrixView derivative_source(const Network::State& state, std::size_t l, ColumnBlock block) {
   const Workspace& ws = state.workspace;
-  return state.has_dropout(l) ? ws.pre_dropout[l].col_block(0, m) : ws.activations[l].col_block(0, m);
+  const Matrix& source = state.has_dropout(l) ? ws.pre_dropout[l] : ws.activations[l];
+  return source.col_block(block.begin, block.columns());
 }
 
-// dW = (1/m) dZ input^T + l1 sign(W) + l2 W: the gradient backward() reports.
-void materialize_weight_grad(Network::State& state, std::size_t l, ConstMatrixView dz, ConstMatrixView input) {
-  LayerParameters& p = state.layers[l];
-  gemm(Trans::No, Trans::Yes, 1.0f / static_cast<float>(dz.cols()), dz, input, 0.0f, p.weight_grad);
-  if (!state.regularized()) return;
-  const float l1 = state.spec.l1, l2 = state.spec.l2;
-  for_each_column_block(p.weights.rows(), p.weights.cols(), [&](std::int64_t c0, std::int64_t nc) {
-    for (std::int64_t j = c0; j < c0 + nc; ++j) {
-      const float* w = p.weights.col(j);
-      float* dw = p.weight_grad.col(j);
-      for (std::int64_t i = 0; i < p.weights.rows(); ++i) {
-        const float sign = w[i] > 0.0f ? 1.0f : (w[i] < 0.0f ? -1.0f : 0.0f);  // sign(0) = 0, as the kernels
-        dw[i] += l1 * sign + l2 * w[i];
-      }
-    }
+// 2 m (3 W - W[0]) FLOPs: the forward, dW and (but for the first layer) dZ GEMMs of every layer.
+double step_flops(const Network::State& state, std::int64_t m) {
+  double weights = 0;
+  for (std::size_t l = 0; l < state.num_layers(); ++l)
+    weights += static_cast<double>(state.units(l)) * static_cast<double>(state.fan_in(l));
+  const double first = static_cast<double>(state.units(0)) * static_cast<double>(state.fan_in(0));
+  return 2.0 * static_cast<double>(m) * (3.0 * weights - first);
+}
+
+// body(i) for i in [0, count): inline for one task, else one fork over nnk's threads with the kernels inside each task
+// on its own thread (the tasks are the parallelism).
+template <typename Body>
+void run_tasks(std::int64_t count, Body&& body) {
+  if (count == 1) {
+    body(std::int64_t{0});
+    return;
+  }
+  cpu::parallel_for(count, 1, [&](std::int64_t begin, std::int64_t end) {
+    const ScopedNumThreads one(1);
+    for (std::int64_t i = begin; i < end; ++i) body(i);
   });
 }
 
-// dZ[l-1] = (W[l]^T dZ[l]) o g'(A[l-1]) in one GEMM; db[l-1] = (1/m) rowsum(dZ[l-1]) fused as its row sums.
-// With dropout on layer l-1 the mask comes after the derivative, so the row sums are taken after it instead.
-void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, MatrixView dz_previous,
-                     std::int64_t step) {
+void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, ColumnBlock block, bool with_output) {
+  Workspace& ws = state.workspace;
+  const std::int64_t c0 = block.begin, n = block.columns();
+  const std::size_t output = state.num_layers() - 1;
+  for (std::size_t l = 0; l <= output; ++l) {
+    const LayerParameters& p = state.layers[l];
+    const ConstMatrixView input = layer_input(state, l, x, c0, n);
+    GemmEpilogue epilogue{.bias = p.bias.data()};
+    if (l == output) {
+      // The logits stay as they are: the losses work from Z (binary cross-entropy from the logit is exact).
+      const MatrixView z = ws.logits.col_block(c0, n);
+      gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, z, &epilogue);
+      if (with_output)
+        nnk::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), ws.output.col_block(c0, n));
+      break;
+    }
+    epilogue.activation = state.spec.layers[l].activation;
+    const MatrixView a = ws.activations[l].col_block(c0, n);
+    if (!state.has_dropout(l)) {
+      gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, a, &epilogue);
+      continue;
+    }
+    const MatrixView before = ws.pre_dropout[l].col_block(c0, n);
+    gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, before, &epilogue);
+    dropout_forward(before, a, state.spec.layers[l].dropout, dropout_stream(state.spec.seed, step, l), c0);
+  }
+}
+
+// dZ[l-1] = (W[l]^T dZ[l]) o g'(A[l-1]) over one block, in one GEMM. Without dropout the GEMM also leaves the row
+// sums of dZ[l-1] per column tile (db[l-1] is added up from them after every block is done); with dropout the mask
+// comes after the derivative, and db[l-1] is summed from dZ[l-1] instead.
+void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, ColumnBlock block, std::int64_t step) {
+  Workspace& ws = state.workspace;
   const std::size_t previous = l - 1;
-  const std::int64_t m = dz.cols();
-  const float inv_m = 1.0f / static_cast<float>(m);
+  const MatrixView dz_previous = ws.hidden_delta[previous].col_block(block.begin, block.columns());
   const Activation g = state.spec.layers[previous].activation;
-  const bool dropout = state.has_dropout(previous);
-  LayerParameters& prev = state.layers[previous];
+  const Matrix& w = state.layers[l].weights;
 
   GemmEpilogue epilogue;
   if (g != Activation::Identity) {  // g' = 1 needs no pass over A
-    const ConstMatrixView source = derivative_source(state, previous, m);
+    const ConstMatrixView source = derivative_source(state, previous, block);
     epilogue.derivative_of = source.data();
     epilogue.derivative_ld = source.ld();
     epilogue.derivative_activation = g;
   }
-  if (!dropout) {
-    epilogue.row_sums = prev.bias_grad.data();
-    epilogue.row_sums_scale = inv_m;
+  if (!state.has_dropout(previous)) {
+    const gemm::GemmArgs args{Trans::Yes, Trans::No, dz_previous.rows(), dz_previous.cols(), dz.rows(), 1.0f,
+                              w.data(), w.ld(), dz.data(), dz.ld(), 0.0f, dz_previous.data(), dz_previous.ld()};
+    const std::int64_t first_tile = block.begin / gemm::row_sum_tile_columns();
+    gemm::run_gemm_with_tile_row_sums(args, epilogue, ws.tile_row_sums[previous].data(), first_tile);
+    return;
   }
-  gemm(Trans::Yes, Trans::No, 1.0f, state.layers[l].weights, dz, 0.0f, dz_previous, &epilogue);
-  if (dropout) {
-    dropout_backward(dz_previous, state.spec.layers[previous].dropout,
-                     dropout_stream(state.spec.seed, step, previous));
-    nnk::bias_gradient(dz_previous, inv_m, prev.bias_grad);
+  gemm(Trans::Yes, Trans::No, 1.0f, w, dz, 0.0f, dz_previous, g != Activation::Identity ? &epilogue : nullptr);
+  dropout_backward(dz_previous, state.spec.layers[previous].dropout, dropout_stream(state.spec.seed, step, previous),
+                   block.begin);
+}
+
+// The output layer's delta over one block, then dZ of every hidden layer from W before any update. The delta's cost
+// is not used: the update pass sums the cost over the whole batch, in an order fixed by the batch alone.
+void backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block) {
+  Workspace& ws = state.workspace;
+  const std::int64_t c0 = block.begin, n = block.columns();
+  const MatrixView delta = ws.delta.col_block(c0, n);
+  nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
+  ConstMatrixView dz = delta;
+  for (std::size_t l = state.num_layers() - 1; l > 0; --l) {
+    propagate_delta(state, l, dz, block, step);
+    dz = ws.hidden_delta[l - 1].col_block(c0, n);
   }
+}
+
+struct ColumnWork {
+  bool forward = false;
+  bool with_output = false;
+  bool backward = false;
+};
+
+// The forward and/or backward work of every column block, each block carried through all of it on one thread.
+void column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step, ColumnWork work,
+                 int threads) {
+  const std::int64_t m = x.cols();
+  const std::int64_t tile = gemm::row_sum_tile_columns();
+  std::int64_t largest_layer = 0;
+  for (std::size_t l = 0; l < state.num_layers(); ++l) largest_layer = std::max(largest_layer, state.units(l) * state.fan_in(l));
+  const std::int64_t count = column_block_count(m, tile, threads, largest_layer);
+  run_tasks(count, [&](std::int64_t b) {
+    const ColumnBlock block = column_block(m, tile, count, b);
+    if (block.columns() == 0) return;
+    if (work.forward) forward_block(state, x, step, block, work.with_output);
+    if (work.backward) backward_block(state, y, step, block);
+  });
+}
+
+// db[l] = (1/m) rowsum(dZ[l]) over the whole batch.
+void bias_gradient_of(Network::State& state, std::size_t l, std::int64_t m) {
+  Workspace& ws = state.workspace;
+  const float inv_m = 1.0f / static_cast<float>(m);
+  float* db = state.layers[l].bias_grad.data();
+  if (l + 1 == state.num_layers() || state.has_dropout(l)) {
+    nnk::bias_gradient(layer_delta(state, l, m), inv_m, state.layers[l].bias_grad);
+    return;
+  }
+  const std::int64_t tiles = ceil_div(m, gemm::row_sum_tile_columns());
+  gemm::add_tile_row_sums(ws.tile_row_sums[l].data(), tiles, state.units(l), inv_m, db);
+}
+
+// Every layer's weight and bias gradients, applied by the optimizer (or kept, optimizer == nullptr), panel by panel;
+// and the cost J at the parameters before the update. Needs the column pass's dZ of every layer.
+double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer* optimizer,
+                      int threads) {
+  Workspace& ws = state.workspace;
+  const std::int64_t m = y.cols();
+  const auto panels = static_cast<std::int64_t>(ws.panels.size());
+  const Regularization reg{state.spec.l1, state.spec.l2};
+  double loss = 0;
+  auto task = [&](std::int64_t i) {
+    if (i == panels) {  // the cost: one pass over the whole batch, whatever the blocks were
+      loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, ws.cost_delta.col_block(0, m));
+      return;
+    }
+    const WeightPanel& panel = ws.panels[static_cast<std::size_t>(i)];
+    const std::size_t l = panel.layer;
+    const ConstMatrixView dz = layer_delta(state, l, m);
+    const ConstMatrixView input_rows = layer_input(state, l, x, 0, m).block(panel.begin, 0, panel.end - panel.begin, m);
+    if (state.regularized())  // before this panel's update, which is the only write to these weights
+      ws.panel_costs[static_cast<std::size_t>(i)] =
+          nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, panel.end - panel.begin), reg);
+    if (panel.begin == 0) {
+      bias_gradient_of(state, l, m);
+      if (optimizer != nullptr) update_bias(state, l, *optimizer);
+    }
+    if (optimizer != nullptr) {
+      update_weight_panel(state, panel, dz, input_rows, *optimizer);
+    } else {
+      weight_gradient_panel(state, panel, dz, input_rows);
+    }
+  };
+  if (threads == 1) {
+    for (std::int64_t i = 0; i <= panels; ++i) task(i);
+  } else {
+    run_tasks(panels + 1, task);
+  }
+  double cost = loss;
+  if (state.regularized())
+    for (const double panel_cost : ws.panel_costs) cost += panel_cost;
+  return cost;
 }
 
 }  // namespace
@@ -81,89 +217,68 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, M
 void reserve_workspace(Network::State& state, std::int64_t columns, bool with_io) {
   Workspace& ws = state.workspace;
   const std::size_t hidden = state.num_layers() - 1;
+  const std::int64_t outputs = state.units(hidden);
+  if (ws.panels.empty()) {
+    std::vector<std::int64_t> units, fan_in;
+    for (std::size_t l = 0; l <= hidden; ++l) {
+      units.push_back(state.units(l));
+      fan_in.push_back(state.fan_in(l));
+    }
+    ws.panels = weight_panels(units, fan_in, gemm::row_sum_tile_columns());
+    ws.panel_costs.assign(ws.panels.size(), 0.0);
+  }
   if (columns > ws.capacity) {
     ws.activations.resize(hidden);
     ws.pre_dropout.resize(hidden);
-    std::int64_t widest_hidden = 0;
+    ws.hidden_delta.resize(hidden);
+    ws.tile_row_sums.resize(hidden);
     for (std::size_t l = 0; l < hidden; ++l) {
       grow(ws.activations[l], state.units(l), columns);
       if (state.has_dropout(l)) grow(ws.pre_dropout[l], state.units(l), columns);
-      widest_hidden = std::max(widest_hidden, state.units(l));
+      grow(ws.hidden_delta[l], state.units(l), columns);
     }
-    const std::int64_t outputs = state.units(hidden);
     grow(ws.logits, outputs, columns);
     grow(ws.delta, outputs, columns);
-    if (hidden > 0) {
-      grow(ws.hidden_delta[0], widest_hidden, columns);
-      grow(ws.hidden_delta[1], widest_hidden, columns);
-    }
+    grow(ws.cost_delta, outputs, columns);
     ws.capacity = columns;
   }
+  // Sized per call: the tile width follows the active ISA, which may change between steps.
+  const std::int64_t tiles = ceil_div(ws.capacity, gemm::row_sum_tile_columns());
+  for (std::size_t l = 0; l < hidden; ++l) grow(ws.tile_row_sums[l], state.units(l), tiles);
   if (with_io) {
     grow(ws.input, state.spec.inputs, ws.capacity);
-    grow(ws.output, state.units(hidden), ws.capacity);
+    grow(ws.output, outputs, ws.capacity);
   }
+}
+
+int training_threads(const Network::State& state, std::int64_t m) {
+  return threads_for_step(step_flops(state, m), num_threads());
 }
 
 void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, bool with_output) {
   // One scope for the whole pass: the kernels' own scopes then find the flags set and write nothing.
   const cpu::FlushDenormalsScope flush;
-  Workspace& ws = state.workspace;
-  const std::int64_t m = x.cols();
-  const std::size_t output = state.num_layers() - 1;
-  for (std::size_t l = 0; l <= output; ++l) {
-    const LayerParameters& p = state.layers[l];
-    const ConstMatrixView input = layer_input(state, l, x, m);
-    GemmEpilogue epilogue{.bias = p.bias.data()};
-    if (l == output) {
-      // The logits stay as they are: the losses work from Z (binary cross-entropy from the logit is exact).
-      const MatrixView z = ws.logits.col_block(0, m);
-      gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, z, &epilogue);
-      if (with_output)
-        nnk::bias_activation_forward(state.spec.layers[l].activation, z, ConstMatrixView(), ws.output.col_block(0, m));
-      break;
-    }
-    epilogue.activation = state.spec.layers[l].activation;
-    const MatrixView a = ws.activations[l].col_block(0, m);
-    if (!state.has_dropout(l)) {
-      gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, a, &epilogue);
-      continue;
-    }
-    const MatrixView before = ws.pre_dropout[l].col_block(0, m);
-    gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, before, &epilogue);
-    dropout_forward(before, a, state.spec.layers[l].dropout, dropout_stream(state.spec.seed, step, l));
-  }
+  const int threads = training_threads(state, x.cols());
+  const ScopedNumThreads scoped(threads);
+  column_pass(state, x, ConstMatrixView(), step, {.forward = true, .with_output = with_output}, threads);
 }
 
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer* optimizer) {
   const cpu::FlushDenormalsScope flush;
-  Workspace& ws = state.workspace;
-  const std::int64_t m = y.cols();
-  const std::size_t output = state.num_layers() - 1;
-  const MatrixView delta = ws.delta.col_block(0, m);
-  double cost = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, delta);
-  nnk::bias_gradient(delta, 1.0f / static_cast<float>(m), state.layers[output].bias_grad);
+  const int threads = training_threads(state, y.cols());
+  const ScopedNumThreads scoped(threads);
+  column_pass(state, x, y, step, {.backward = true}, threads);
+  return parameter_pass(state, x, y, optimizer, threads);
+}
 
-  ConstMatrixView dz = delta;
-  for (std::size_t l = output + 1; l-- > 0;) {
-    MatrixView dz_previous;
-    if (l > 0) {
-      // Ping-pong: dZ[l-1] never lands in the buffer dZ[l] is read from.
-      dz_previous = ws.hidden_delta[(output - l) % 2].view().block(0, 0, state.units(l - 1), m);
-      propagate_delta(state, l, dz, dz_previous, step);  // from W[l] before W[l] is updated
-    }
-    if (state.regularized())
-      cost += nnk::regularization_cost(state.layers[l].weights, Regularization{state.spec.l1, state.spec.l2});
-    const ConstMatrixView input = layer_input(state, l, x, m);
-    if (optimizer != nullptr) {
-      update_layer(state, l, dz, input, *optimizer);
-    } else {
-      materialize_weight_grad(state, l, dz, input);
-    }
-    dz = dz_previous;
-  }
-  return cost;
+double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                     const Optimizer& optimizer) {
+  const cpu::FlushDenormalsScope flush;
+  const int threads = training_threads(state, y.cols());
+  const ScopedNumThreads scoped(threads);
+  column_pass(state, x, y, step, {.forward = true, .backward = true}, threads);
+  return parameter_pass(state, x, y, &optimizer, threads);
 }
 
 }  // namespace nnk::nn

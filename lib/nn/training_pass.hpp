@@ -2,6 +2,9 @@
 //
 // The data flow of docs/design.md: every layer's GEMM carries its bias and activation in the epilogue; the output
 // layer keeps its logits; each backward GEMM carries the derivative product and the bias gradient's row sums.
+// Threads (step_plan.hpp): the batch's columns are cut into blocks, one per thread, each carried through the forward
+// pass and the dZ of every layer (one fork); then the weight panels of all layers get their gradient and update (a
+// second fork). A step too small to pay for the forks runs on one thread.
 #pragma once
 
 #include <cstdint>
@@ -25,5 +28,12 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
 // from W[l].
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer* optimizer);
+
+// forward_pass (without output) and backward_pass with the optimizer in two forks instead of three.
+double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                     const Optimizer& optimizer);
+
+// The threads a step over m columns uses (step_plan.hpp's threads_for_step with nnk::num_threads()).
+int training_threads(const Network::State& state, std::int64_t m);
 
 }  // namespace nnk::nn

@@ -2,6 +2,7 @@
 // kernels; dropout; bitwise determinism across thread counts and runs.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -167,31 +168,75 @@ TEST(Dropout, MasksChangeWithTheStepOnly) {
   EXPECT_TRUE(matrices_near(no_dropout.forward(x), other.predict(x), 0, 1e-6));
 }
 
-// Training is bitwise identical for 1, 2 and 3 threads, and on a second run. The layers are large enough for the
-// GEMMs and the elementwise kernels to split across threads.
+// Training is bitwise identical for 1, 2, 3 and 4 threads, and on a second run: weights, biases, optimizer state (seen
+// through later steps) and the returned costs. The layers are wide enough for every thread count to get its own
+// column blocks (training_pass.cpp); the batch sizes put block boundaries and the batch's end on and off the
+// micro-kernel's column tiles; the hidden layers cover dropout (db summed from dZ), g' = 1 (identity) and the fused
+// derivative with tile row sums.
 TEST(Determinism, TrainingIsBitwiseIdenticalForAnyThreadCount) {
   const std::uint64_t seed = derive_seed(205);
   NNK_SEED_TRACE(seed);
-  NetworkSpec spec = make_spec(64, {300, 200}, Activation::ReLU, 10, Loss::CategoricalCrossEntropy, seed);
+  NetworkSpec spec = make_spec(64, {300, 200, 48}, Activation::ReLU, 10, Loss::CategoricalCrossEntropy, seed);
   spec.layers[1].activation = Activation::Tanh;
+  spec.layers[2].activation = Activation::Identity;
   spec.layers[0].dropout = 0.2f;
   spec.l1 = 1e-5f;
   spec.l2 = 1e-4f;
-  const Matrix x = random_matrix(64, 128, seed + 1);
-  const Matrix y = random_targets(spec.loss, 10, 128, seed + 2);
   const Optimizer optimizers[] = {Sgd{.learning_rate = 0.05f}, Sgd{.learning_rate = 0.05f, .momentum = 0.9f},
                                   Adam{.learning_rate = 1e-3f}};
-  for (const Optimizer& optimizer : optimizers) {
-    auto train = [&](int threads) {
-      const ScopedNumThreads scoped(threads);
-      Network net(spec);
-      for (int step = 0; step < 4; ++step) net.train_step(x, y, optimizer);
-      return net;
-    };
-    const Network one = train(1);
-    EXPECT_TRUE(same_parameters(one, train(2))) << "optimizer " << optimizer.index();
-    EXPECT_TRUE(same_parameters(one, train(3))) << "optimizer " << optimizer.index();
-    EXPECT_TRUE(same_parameters(one, train(1))) << "optimizer " << optimizer.index();
+  for (const std::int64_t m : {37, 128, 203}) {
+    const Matrix x = random_matrix(64, m, seed + 1);
+    const Matrix y = random_targets(spec.loss, 10, m, seed + 2);
+    for (const Optimizer& optimizer : optimizers) {
+      std::vector<float> costs;
+      auto train = [&](int threads) {
+        const ScopedNumThreads scoped(threads);
+        Network net(spec);
+        costs.clear();
+        for (int step = 0; step < 4; ++step) costs.push_back(net.train_step(x, y, optimizer));
+        return net;
+      };
+      const Network one = train(1);
+      const std::vector<float> one_costs = costs;
+      for (const int threads : {2, 3, 4, 1}) {
+        const Network other = train(threads);
+        EXPECT_TRUE(same_parameters(one, other)) << "m " << m << ", optimizer " << optimizer.index() << ", threads "
+                                                 << threads;
+        EXPECT_EQ(std::memcmp(one_costs.data(), costs.data(), costs.size() * sizeof(float)), 0)
+            << "m " << m << ", optimizer " << optimizer.index() << ", threads " << threads;
+      }
+    }
+  }
+}
+
+// backward()'s gradients (the unfused path of the same passes) are bitwise identical for any thread count.
+TEST(Determinism, GradientsAreBitwiseIdenticalForAnyThreadCount) {
+  const std::uint64_t seed = derive_seed(206);
+  NNK_SEED_TRACE(seed);
+  NetworkSpec spec = make_spec(40, {256, 96}, Activation::Sigmoid, 3, Loss::MeanSquaredError, seed);
+  spec.layers[1].dropout = 0.3f;
+  spec.l2 = 1e-3f;
+  const Matrix x = random_matrix(40, 150, seed + 1);
+  const Matrix y = random_targets(spec.loss, 3, 150, seed + 2);
+  auto gradients = [&](int threads) {
+    const ScopedNumThreads scoped(threads);
+    Network net(spec);
+    net.forward(x);
+    const float cost = net.backward(y);
+    std::vector<Matrix> out;
+    for (std::size_t l = 0; l < net.num_layers(); ++l) {
+      out.push_back(Matrix::from(net.weight_grad(l)));
+      out.push_back(Matrix::from(net.bias_grad(l)));
+    }
+    out.emplace_back(1, 1);
+    out.back()(0, 0) = cost;
+    return out;
+  };
+  const std::vector<Matrix> one = gradients(1);
+  for (const int threads : {2, 3, 4}) {
+    const std::vector<Matrix> other = gradients(threads);
+    for (std::size_t i = 0; i < one.size(); ++i)
+      EXPECT_TRUE(matrices_equal(one[i], other[i])) << "matrix " << i << ", threads " << threads;
   }
 }
 
