@@ -3,13 +3,13 @@
 // Determinism: the validation split and every epoch's order come from counter streams keyed by the seed (and the
 // epoch), train_step is deterministic, and nothing else depends on threads.
 //
-// Failure: each batch is scanned for NaN and infinity before its step (a pass over data the step reads several
-// times anyway), each cost is checked, and the parameters are scanned after each epoch. On any of these failures
-// the network is put back to a snapshot taken at the start of the epoch (a copy of the parameters and optimizer
-// state per epoch, outside the allocation-free train_step), so a failed fit leaves the network as it was after its
-// last completed epoch. Checking the cost alone could not do this: the step whose cost is still finite may be the
+// Failure: each batch is checked for NaN and infinity before its step (while it is gathered), each cost is checked,
+// and the parameters are scanned after each epoch. On any of these failures the network is put back to a snapshot
+// taken at the start of the epoch (a copy of the parameters and optimizer state per epoch, outside the
+// allocation-free train_step), so a failed fit leaves the network as it was after its last completed epoch. Checking the cost alone could not do this: the step whose cost is still finite may be the
 // one whose update writes the first NaN.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/counter_random.hpp"
+#include "cpu/parallel.hpp"
 #include "nn/finite_checks.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
@@ -50,11 +51,24 @@ void check_options(const FitOptions& options) {
     detail::fail(kFunction, ": options.validation_fraction must be in [0, 1), got ", options.validation_fraction);
 }
 
-// Copies columns `indices[first .. first + count)` of source into the first `count` columns of target.
-void gather_columns(ConstMatrixView source, const std::vector<std::int64_t>& indices, std::size_t first,
-                    std::int64_t count, MatrixView target) {
-  for (std::int64_t j = 0; j < count; ++j)
-    std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), source.rows(), target.col(j));
+// Copies columns `indices[first .. first + count)` of source into the first `count` columns of target, on nnk's
+// threads (the gather is a random read of the data set, bound by memory). Returns false when a copied value is NaN
+// or infinite: each column is checked right after its copy, while it is in L1, instead of in a second pass.
+bool gather_finite_columns(ConstMatrixView source, const std::vector<std::int64_t>& indices, std::size_t first,
+                           std::int64_t count, MatrixView target) {
+  constexpr std::int64_t kFloatsPerTask = 64 * 1024;
+  const std::int64_t rows = source.rows();
+  std::atomic<bool> finite{true};
+  cpu::parallel_for(count, std::max<std::int64_t>(1, kFloatsPerTask / std::max<std::int64_t>(rows, 1)),
+                    [&](std::int64_t begin, std::int64_t end) {
+                      bool chunk_finite = true;
+                      for (std::int64_t j = begin; j < end; ++j) {
+                        std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), rows, target.col(j));
+                        chunk_finite = chunk_finite && nn::all_finite(target.col_block(j, 1));
+                      }
+                      if (!chunk_finite) finite.store(false, std::memory_order_relaxed);
+                    });
+  return finite.load(std::memory_order_relaxed);
 }
 
 std::string describe(const nn::NonFiniteParameter& p) {
@@ -146,11 +160,11 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
       nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
       for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
         const std::int64_t n = std::min(batch, train_count - first);
-        gather_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
-        gather_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
+        const bool x_finite = gather_finite_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
+        const bool y_finite = gather_finite_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
         for (const bool targets : {false, true}) {
+          if (targets ? y_finite : x_finite) continue;
           const ConstMatrixView data = (targets ? batch_y : batch_x).col_block(0, n);
-          if (nn::all_finite(data)) continue;
           const nn::NonFiniteElement e = *nn::first_non_finite(data);
           detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
                        " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
