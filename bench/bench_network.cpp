@@ -9,8 +9,18 @@
 // --benchmark_enable_random_interleaving=true the rounds of all rows interleave, and the medians are the figures).
 // For fit rows, fit_overhead is the epoch's time per step over the train_step row's, measured in the same round.
 //
+//   fork/gap_us:G/work_us:W/threads:T   what a step's fork and join costs: after G us on the calling thread alone
+//                                        (the serial part between two regions), T chunks of W us of spinning each,
+//                                        as nnk forks (a task_arena of T slots, simple_partitioner). overhead_us is
+//                                        the time over W; a large G lets TBB's workers fall asleep first.
+//
 // Options: Google Benchmark's (--benchmark_filter, --benchmark_repetitions, --benchmark_format=json, ...).
 #include <benchmark/benchmark.h>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <chrono>
 #include <cstdint>
@@ -96,6 +106,32 @@ void register_fit(const NetworkCase& c, int threads) {
   })->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
+void spin_for(double microseconds) {
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() < microseconds) {
+  }
+}
+
+void register_fork(int gap_us, int work_us, int threads) {
+  const std::string name = "fork/gap_us:" + std::to_string(gap_us) + "/work_us:" + std::to_string(work_us) +
+                           "/threads:" + std::to_string(threads);
+  benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+    tbb::task_arena arena(threads);
+    double fork_seconds = 0;
+    for (auto _ : state) {
+      spin_for(gap_us);
+      const auto start = std::chrono::steady_clock::now();
+      arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<int>(0, threads, 1), [&](const tbb::blocked_range<int>&) { spin_for(work_us); },
+            tbb::simple_partitioner());
+      });
+      fork_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    state.counters["overhead_us"] = fork_seconds / static_cast<double>(state.iterations()) * 1e6 - work_us;
+  })->Unit(benchmark::kMicrosecond);
+}
+
 int run(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
@@ -115,6 +151,10 @@ int run(int argc, char** argv) {
   for (const NetworkCase& c : nnk_measure::user_network_cases())
     if (c.name.starts_with("784-256-128-10"))
       for (int threads : thread_counts) register_fit(c, threads);
+
+  if (all > 1)
+    for (int gap_us : {0, 20, 100, 1000})
+      for (int work_us : {2, 10, 50}) register_fork(gap_us, work_us, all);
 
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
