@@ -59,43 +59,25 @@ float* partial_sums_buffer(std::int64_t floats) {
   return buffer.data;
 }
 
-// The GEMM with the epilogue's tile kernel; the row sums (when asked for) land in `slots` per column tile.
-void run_with_slots(const GemmArgs& args, const GemmEpilogue& epilogue, float* slots) {
+}  // namespace
+
+void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) {
+  const cpu::FlushDenormalsScope flush;  // also over the final row-sum reduction, which runs here
   const GemmKernelSet& ks = gemm_kernel_set(active_isa());
-  EpilogueContext ctx{&epilogue, ks.select_epilogue(epilogue), ks.nr, slots, args.m};
+  EpilogueContext ctx{&epilogue, ks.select_epilogue(epilogue), ks.nr, nullptr, args.m};
+  const std::int64_t column_tiles = (args.n + ctx.tile_cols - 1) / ctx.tile_cols;
+  if (epilogue.row_sums != nullptr) ctx.partial_row_sums = partial_sums_buffer(column_tiles * args.m);
   // The g' source is prefetched tile by tile only when it is too big to have stayed in L2 since it was written.
   constexpr std::int64_t kPrefetchAboveFloats = 64 * 1024;  // 256 KiB
   const bool prefetch = epilogue.derivative_of != nullptr && args.m * args.n > kPrefetchAboveFloats;
   const TileEpilogue hook{&apply_tile, &ctx, prefetch ? &prefetch_tile : nullptr};
   run_gemm(args, &hook);
-}
-
-}  // namespace
-
-std::int64_t row_sum_tile_columns() { return gemm_kernel_set(active_isa()).nr; }
-
-void add_tile_row_sums(const float* tile_row_sums, std::int64_t tiles, std::int64_t rows, float scale,
-                       float* row_sums) {
-  for (std::int64_t i = 0; i < rows; ++i) {
+  if (epilogue.row_sums == nullptr) return;
+  for (std::int64_t i = 0; i < args.m; ++i) {
     float sum = 0.0f;
-    for (std::int64_t t = 0; t < tiles; ++t) sum += tile_row_sums[t * rows + i];
-    row_sums[i] = scale * sum;
+    for (std::int64_t t = 0; t < column_tiles; ++t) sum += ctx.partial_row_sums[t * args.m + i];
+    epilogue.row_sums[i] = epilogue.row_sums_scale * sum;
   }
-}
-
-void run_gemm_with_epilogue(const GemmArgs& args, const GemmEpilogue& epilogue) {
-  const cpu::FlushDenormalsScope flush;  // also over the final row-sum reduction, which runs here
-  const std::int64_t nr = row_sum_tile_columns();
-  const std::int64_t column_tiles = (args.n + nr - 1) / nr;
-  float* slots = epilogue.row_sums != nullptr ? partial_sums_buffer(column_tiles * args.m) : nullptr;
-  run_with_slots(args, epilogue, slots);
-  if (slots != nullptr) add_tile_row_sums(slots, column_tiles, args.m, epilogue.row_sums_scale, epilogue.row_sums);
-}
-
-void run_gemm_with_tile_row_sums(const GemmArgs& args, const GemmEpilogue& epilogue, float* tile_row_sums,
-                                 std::int64_t first_tile) {
-  const cpu::FlushDenormalsScope flush;
-  run_with_slots(args, epilogue, tile_row_sums + first_tile * args.m);
 }
 
 }  // namespace nnk::gemm

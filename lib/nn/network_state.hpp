@@ -41,7 +41,6 @@ struct Workspace {
   Matrix delta;                       // output layer dZ = g(Z) - Y
   Matrix cost_delta;                  // where the cost's own pass over the whole batch writes its (unused) delta
   std::vector<Matrix> hidden_delta;   // hidden layer l: dZ[l]
-  std::vector<Matrix> tile_row_sums;  // hidden layer l: dZ[l]'s row sums per micro-kernel column tile (units x tiles)
   std::vector<WeightPanel> panels;    // the weight panels of the update pass (from the shapes; set once)
   std::vector<double> panel_costs;    // each panel's regularization cost, taken before its update
   // Only for forward()/backward() (train_step needs neither): the copied input and g(Z).

@@ -19,27 +19,27 @@ int threads_for_step(double flops, int threads) {
   return std::max(1, static_cast<int>(std::min<double>(threads, worth)));
 }
 
-std::int64_t column_block_count(std::int64_t m, std::int64_t tile, int threads, std::int64_t largest_layer_floats) {
+std::int64_t column_block_count(std::int64_t m, int threads, std::int64_t largest_layer_floats) {
   if (largest_layer_floats * static_cast<std::int64_t>(sizeof(float)) > cpu::l2_cache_bytes()) return 1;
-  const std::int64_t tiles = (m + tile - 1) / tile;
-  return std::max<std::int64_t>(1, std::min<std::int64_t>(threads, tiles));
+  const std::int64_t aligned_pieces = (m + kBlockAlign - 1) / kBlockAlign;
+  return std::max<std::int64_t>(1, std::min<std::int64_t>(threads, aligned_pieces));
 }
 
-ColumnBlock column_block(std::int64_t m, std::int64_t tile, std::int64_t count, std::int64_t index) {
-  // Even shares of the columns, each boundary rounded to the nearest tile boundary.
+ColumnBlock column_block(std::int64_t m, std::int64_t count, std::int64_t index) {
+  // Even shares of the columns, each inner boundary rounded to the nearest multiple of kBlockAlign.
   auto boundary = [&](std::int64_t b) {
     if (b == count) return m;
     const std::int64_t even = m * b / count;
-    return std::min(m, (even + tile / 2) / tile * tile);
+    return std::min(m, (even + kBlockAlign / 2) / kBlockAlign * kBlockAlign);
   };
   return {boundary(index), boundary(index + 1)};
 }
 
-std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units, const std::vector<std::int64_t>& fan_in,
-                                       std::int64_t tile) {
+std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units, const std::vector<std::int64_t>& fan_in) {
   std::vector<WeightPanel> panels;
   for (std::size_t l = 0; l < units.size(); ++l) {
-    const std::int64_t width = std::max<std::int64_t>(1, kPanelFloats / std::max<std::int64_t>(units[l], 1) / tile) * tile;
+    const std::int64_t columns = kPanelFloats / std::max<std::int64_t>(units[l], 1);
+    const std::int64_t width = std::max<std::int64_t>(1, columns / kPanelAlign) * kPanelAlign;
     for (std::int64_t begin = 0; begin < fan_in[l]; begin += width)
       panels.push_back({l, begin, std::min(fan_in[l], begin + width)});
   }

@@ -2,9 +2,9 @@
 // backward passes, panels of the weight matrices for the weight gradients and updates.
 //
 // None of it changes a bit of the result, so the cut may follow the thread count: an example's forward and backward
-// values do not depend on the block that holds it; a hidden layer's bias gradient is summed per micro-kernel column
-// tile and the tiles are added in order (blocks start on tile boundaries); every weight-gradient element is one GEMM
-// sum over the whole batch; the cost and the regularization terms are summed over pieces fixed by the shapes alone.
+// values do not depend on the block that holds it; every weight-gradient element is one GEMM sum over the whole
+// batch, every bias gradient one row sum over it; the cost is one pass over the whole batch, and the regularization
+// terms are summed over panels fixed by the shapes alone.
 #pragma once
 
 #include <cstddef>
@@ -31,18 +31,20 @@ struct WeightPanel {
 // enough arithmetic to pay for the step's two forks and joins (docs/performance.md, "Threads in a training step").
 int threads_for_step(double flops, int threads);
 
-// Blocks for `threads` threads over m columns: at most one per thread, boundaries on multiples of `tile` columns.
+// Blocks for `threads` threads over m columns: at most one per thread, even shares with boundaries on multiples of
+// kBlockAlign columns (so that a block's last micro-kernel tile is not needlessly narrow).
 // One block (each GEMM then splits across the threads itself) when the largest weight matrix, of
 // largest_layer_floats floats, does not fit the L2 cache: every block's GEMMs read (and pack) all of it, which costs
 // more than splitting each GEMM's rows or columns once.
-std::int64_t column_block_count(std::int64_t m, std::int64_t tile, int threads, std::int64_t largest_layer_floats);
-ColumnBlock column_block(std::int64_t m, std::int64_t tile, std::int64_t count, std::int64_t index);
+inline constexpr std::int64_t kBlockAlign = 4;
+std::int64_t column_block_count(std::int64_t m, int threads, std::int64_t largest_layer_floats);
+ColumnBlock column_block(std::int64_t m, std::int64_t count, std::int64_t index);
 
-// Panels of every layer's weights (units[l] x fan_in[l]): whole multiples of `tile` columns holding about
+// Panels of every layer's weights (units[l] x fan_in[l]): multiples of kPanelAlign columns holding about
 // kPanelFloats gradient floats each, so that a panel's dW stays in L2 between its GEMM and its update (and few enough
 // panels that the per-call costs of the GEMM and optimizer kernels stay small).
 inline constexpr std::int64_t kPanelFloats = 32 * 1024;
-std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units, const std::vector<std::int64_t>& fan_in,
-                                       std::int64_t tile);
+inline constexpr std::int64_t kPanelAlign = 48;  // a whole number of micro-kernel tiles on every ISA (NR = 12, 6, 4)
+std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units, const std::vector<std::int64_t>& fan_in);
 
 }  // namespace nnk::nn

@@ -4,7 +4,6 @@
 
 #include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
-#include "gemm/epilogue.hpp"
 #include "nn/dropout.hpp"
 #include "nn/gemm.hpp"
 #include "nn/parameter_update.hpp"
@@ -19,8 +18,6 @@ namespace {
 void grow(Matrix& m, std::int64_t rows, std::int64_t columns) {
   if (m.rows() != rows || m.cols() < columns) m = Matrix(rows, columns);
 }
-
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
 // The input of layer l over columns [c0, c0 + n): x for layer 0, else the previous layer's activations.
 ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t c0,
@@ -92,16 +89,13 @@ void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, 
   }
 }
 
-// dZ[l-1] = (W[l]^T dZ[l]) o g'(A[l-1]) over one block, in one GEMM. Without dropout the GEMM also leaves the row
-// sums of dZ[l-1] per column tile (db[l-1] is added up from them after every block is done); with dropout the mask
-// comes after the derivative, and db[l-1] is summed from dZ[l-1] instead.
+// dZ[l-1] = (W[l]^T dZ[l]) o g'(A[l-1]) over one block, in one GEMM; with dropout on layer l-1 the mask comes after
+// the derivative. db[l-1] is summed from dZ[l-1] over the whole batch once every block is done.
 void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, ColumnBlock block, std::int64_t step) {
   Workspace& ws = state.workspace;
   const std::size_t previous = l - 1;
   const MatrixView dz_previous = ws.hidden_delta[previous].col_block(block.begin, block.columns());
   const Activation g = state.spec.layers[previous].activation;
-  const Matrix& w = state.layers[l].weights;
-
   GemmEpilogue epilogue;
   if (g != Activation::Identity) {  // g' = 1 needs no pass over A
     const ConstMatrixView source = derivative_source(state, previous, block);
@@ -109,16 +103,11 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, C
     epilogue.derivative_ld = source.ld();
     epilogue.derivative_activation = g;
   }
-  if (!state.has_dropout(previous)) {
-    const gemm::GemmArgs args{Trans::Yes, Trans::No, dz_previous.rows(), dz_previous.cols(), dz.rows(), 1.0f,
-                              w.data(), w.ld(), dz.data(), dz.ld(), 0.0f, dz_previous.data(), dz_previous.ld()};
-    const std::int64_t first_tile = block.begin / gemm::row_sum_tile_columns();
-    gemm::run_gemm_with_tile_row_sums(args, epilogue, ws.tile_row_sums[previous].data(), first_tile);
-    return;
-  }
-  gemm(Trans::Yes, Trans::No, 1.0f, w, dz, 0.0f, dz_previous, g != Activation::Identity ? &epilogue : nullptr);
-  dropout_backward(dz_previous, state.spec.layers[previous].dropout, dropout_stream(state.spec.seed, step, previous),
-                   block.begin);
+  gemm(Trans::Yes, Trans::No, 1.0f, state.layers[l].weights, dz, 0.0f, dz_previous,
+       g != Activation::Identity ? &epilogue : nullptr);
+  if (state.has_dropout(previous))
+    dropout_backward(dz_previous, state.spec.layers[previous].dropout,
+                     dropout_stream(state.spec.seed, step, previous), block.begin);
 }
 
 // The output layer's delta over one block, then dZ of every hidden layer from W before any update. The delta's cost
@@ -145,29 +134,15 @@ struct ColumnWork {
 void column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step, ColumnWork work,
                  int threads) {
   const std::int64_t m = x.cols();
-  const std::int64_t tile = gemm::row_sum_tile_columns();
   std::int64_t largest_layer = 0;
   for (std::size_t l = 0; l < state.num_layers(); ++l) largest_layer = std::max(largest_layer, state.units(l) * state.fan_in(l));
-  const std::int64_t count = column_block_count(m, tile, threads, largest_layer);
+  const std::int64_t count = column_block_count(m, threads, largest_layer);
   run_tasks(count, [&](std::int64_t b) {
-    const ColumnBlock block = column_block(m, tile, count, b);
+    const ColumnBlock block = column_block(m, count, b);
     if (block.columns() == 0) return;
     if (work.forward) forward_block(state, x, step, block, work.with_output);
     if (work.backward) backward_block(state, y, step, block);
   });
-}
-
-// db[l] = (1/m) rowsum(dZ[l]) over the whole batch.
-void bias_gradient_of(Network::State& state, std::size_t l, std::int64_t m) {
-  Workspace& ws = state.workspace;
-  const float inv_m = 1.0f / static_cast<float>(m);
-  float* db = state.layers[l].bias_grad.data();
-  if (l + 1 == state.num_layers() || state.has_dropout(l)) {
-    nnk::bias_gradient(layer_delta(state, l, m), inv_m, state.layers[l].bias_grad);
-    return;
-  }
-  const std::int64_t tiles = ceil_div(m, gemm::row_sum_tile_columns());
-  gemm::add_tile_row_sums(ws.tile_row_sums[l].data(), tiles, state.units(l), inv_m, db);
 }
 
 // Every layer's weight and bias gradients, applied by the optimizer (or kept, optimizer == nullptr), panel by panel;
@@ -192,7 +167,7 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
       ws.panel_costs[static_cast<std::size_t>(i)] =
           nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, panel.end - panel.begin), reg);
     if (panel.begin == 0) {
-      bias_gradient_of(state, l, m);
+      nnk::bias_gradient(dz, 1.0f / static_cast<float>(m), state.layers[l].bias_grad);  // db[l], whole batch
       if (optimizer != nullptr) update_bias(state, l, *optimizer);
     }
     if (optimizer != nullptr) {
@@ -224,14 +199,13 @@ void reserve_workspace(Network::State& state, std::int64_t columns, bool with_io
       units.push_back(state.units(l));
       fan_in.push_back(state.fan_in(l));
     }
-    ws.panels = weight_panels(units, fan_in, gemm::row_sum_tile_columns());
+    ws.panels = weight_panels(units, fan_in);
     ws.panel_costs.assign(ws.panels.size(), 0.0);
   }
   if (columns > ws.capacity) {
     ws.activations.resize(hidden);
     ws.pre_dropout.resize(hidden);
     ws.hidden_delta.resize(hidden);
-    ws.tile_row_sums.resize(hidden);
     for (std::size_t l = 0; l < hidden; ++l) {
       grow(ws.activations[l], state.units(l), columns);
       if (state.has_dropout(l)) grow(ws.pre_dropout[l], state.units(l), columns);
@@ -242,9 +216,6 @@ void reserve_workspace(Network::State& state, std::int64_t columns, bool with_io
     grow(ws.cost_delta, outputs, columns);
     ws.capacity = columns;
   }
-  // Sized per call: the tile width follows the active ISA, which may change between steps.
-  const std::int64_t tiles = ceil_div(ws.capacity, gemm::row_sum_tile_columns());
-  for (std::size_t l = 0; l < hidden; ++l) grow(ws.tile_row_sums[l], state.units(l), tiles);
   if (with_io) {
     grow(ws.input, state.spec.inputs, ws.capacity);
     grow(ws.output, outputs, ws.capacity);
