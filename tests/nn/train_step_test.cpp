@@ -10,6 +10,7 @@
 #include "nn/network_state.hpp"
 #include "support/networks.hpp"
 #include "nnk/cpu.hpp"
+#include "nnk/kernels.hpp"
 #include "nnk/network.hpp"
 #include "nnk/ref.hpp"
 #include "support/test_support.hpp"
@@ -65,6 +66,25 @@ TEST(TrainStep, PlainSgdIsBackwardThenGradientStep) {
   }
 }
 
+// Zeroed optimizer state shaped like each parameter of net, in the order W[0], b[0], W[1], b[1], ...
+std::vector<Matrix> zeros_like_parameters(const Network& net) {
+  std::vector<Matrix> zeros;
+  for (std::size_t k = 0; k < 2 * net.num_layers(); ++k) {
+    const ConstMatrixView like = k % 2 ? net.bias(k / 2) : net.weights(k / 2);
+    zeros.emplace_back(like.rows(), like.cols());
+  }
+  return zeros;
+}
+
+// update(k, parameter, gradient) for every parameter of net with backward()'s gradient, in the same order.
+template <typename Update>
+void update_with_gradients(Network& net, Update&& update) {
+  for (std::size_t k = 0; k < 2 * net.num_layers(); ++k) {
+    const std::size_t l = k / 2;
+    update(k, k % 2 ? net.bias(l) : net.weights(l), k % 2 ? net.bias_grad(l) : net.weight_grad(l));
+  }
+}
+
 // Momentum and Adam carry state across steps: two steps of each against the reference kernels on backward()'s
 // gradient (which already holds the regularization, so the reference update gets none).
 TEST(TrainStep, MomentumAndAdamFollowTheReferenceOverSteps) {
@@ -75,26 +95,49 @@ TEST(TrainStep, MomentumAndAdamFollowTheReferenceOverSteps) {
   for (const bool use_adam : {false, true}) {
     const NetworkSpec spec = regularized_spec(Loss::CategoricalCrossEntropy, seed);
     Network fused(spec), reference(spec);
-    std::vector<Matrix> first, second;
-    for (std::size_t l = 0; l < 2 * spec.layers.size(); ++l) {
-      const ConstMatrixView like = l % 2 ? reference.bias(l / 2) : reference.weights(l / 2);
-      first.emplace_back(like.rows(), like.cols());
-      second.emplace_back(like.rows(), like.cols());
-    }
+    std::vector<Matrix> first = zeros_like_parameters(reference), second = zeros_like_parameters(reference);
     for (std::int64_t step = 1; step <= 2; ++step) {
       const Matrix x = random_matrix(7, 20, seed + 10 * step);
       const Matrix y = random_targets(spec.loss, 3, 20, seed + 10 * step + 1);
       if (use_adam) fused.train_step(x, y, adam); else fused.train_step(x, y, momentum);
       reference.forward(x);
       reference.backward(y);
-      for (std::size_t k = 0; k < first.size(); ++k) {
-        const std::size_t l = k / 2;
-        const MatrixView p = k % 2 ? reference.bias(l) : reference.weights(l);
-        const ConstMatrixView g = k % 2 ? reference.bias_grad(l) : reference.weight_grad(l);
+      update_with_gradients(reference, [&](std::size_t k, MatrixView p, ConstMatrixView g) {
         if (use_adam) ref::adam_update(p, g, first[k], second[k], step, adam, {});
         else ref::sgd_update(p, g, first[k], momentum, {});
-      }
+      });
       EXPECT_TRUE(parameters_near(fused, reference)) << (use_adam ? "Adam" : "SGD with momentum") << ", step " << step;
+    }
+  }
+}
+
+// The optimizer fused into the dW GEMM's epilogue (tile by tile) gives the bits of the unfused path: backward()'s
+// gradients, then nnk::sgd_update / nnk::adam_update over whole matrices, over three steps. The layers span several
+// weight panels and micro-kernel tiles, with edge tiles in both directions, and dropout. Without regularization:
+// backward() adds it to dW in its own rounding, the optimizer kernels inside their gradient.
+TEST(TrainStep, FusedOptimizerMatchesBackwardThenOptimizerKernelsBitwise) {
+  const std::uint64_t seed = derive_seed(207);
+  NNK_SEED_TRACE(seed);
+  NetworkSpec spec = make_spec(50, {333, 70}, Activation::ReLU, 5, Loss::CategoricalCrossEntropy, seed);
+  spec.layers[0].dropout = 0.25f;
+  const Sgd momentum{.learning_rate = 0.05f, .momentum = 0.9f};
+  const Adam adam{.learning_rate = 0.01f};
+  for (const bool use_adam : {false, true}) {
+    Network fused(spec), unfused(spec);
+    std::vector<Matrix> first = zeros_like_parameters(unfused), second = zeros_like_parameters(unfused);
+    for (std::int64_t step = 1; step <= 3; ++step) {
+      const Matrix x = random_matrix(50, 77, seed + 10 * step);
+      const Matrix y = random_targets(spec.loss, 5, 77, seed + 10 * step + 1);
+      const float fused_cost = use_adam ? fused.train_step(x, y, adam) : fused.train_step(x, y, momentum);
+      unfused.forward(x);
+      const float unfused_cost = unfused.backward(y);
+      update_with_gradients(unfused, [&](std::size_t k, MatrixView p, ConstMatrixView g) {
+        if (use_adam) nnk::adam_update(p, g, first[k], second[k], step, adam, {});
+        else nnk::sgd_update(p, g, first[k], momentum, {});
+      });
+      unfused.train_step(x, y, Sgd{.learning_rate = 0.0f});  // only advances steps(): the next dropout masks
+      EXPECT_EQ(fused_cost, unfused_cost) << (use_adam ? "Adam" : "SGD with momentum") << ", step " << step;
+      EXPECT_TRUE(same_parameters(fused, unfused)) << (use_adam ? "Adam" : "SGD with momentum") << ", step " << step;
     }
   }
 }
