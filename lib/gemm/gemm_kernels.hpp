@@ -75,8 +75,9 @@ struct GemmKernelSet {
   Isa isa;
   std::int64_t mr;  // rows of the micro-tile (a multiple of the vector width)
   std::int64_t nr;  // columns of the micro-tile
-  // Cache blocking, derived from the cache sizes in the ISA's file: kc x nr of B stays in L1 while the A panels
-  // stream through, mc x kc of packed A stays in L2, kc x nc of packed B in L3.
+  // Cache blocking: kc x nr of B stays in L1 while the A panels stream through (kc a per-ISA constant: it fixes the
+  // bits), mc x kc of packed A stays in L2 and kc x nc of packed B in L3, both from the sizes the OS reports
+  // (cache_blocking.hpp).
   std::int64_t kc;
   std::int64_t mc;  // multiple of mr
   std::int64_t nc;  // multiple of nr

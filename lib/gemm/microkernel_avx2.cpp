@@ -2,6 +2,7 @@
 // and 8 x 6 for short tiles. Compiled with -mavx2 -mfma.
 #include <immintrin.h>
 
+#include "gemm/cache_blocking.hpp"
 #include "gemm/epilogue_tile.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
@@ -44,18 +45,20 @@ struct Ymm8Transposer {
 
 constexpr std::int64_t kMR = 16;
 constexpr std::int64_t kNR = 6;
+constexpr std::int64_t kKC = 512;
 
 }  // namespace
 
 const GemmKernelSet& gemm_kernel_set_avx2() {
-  // As for AVX-512 (see there): a 512 x 6 B panel is 12 KiB of L1d, 192 x 512 of A is 384 KiB of L2.
+  // As for AVX-512 (see there): a 512 x 6 B panel is 12 KiB of L1d; mc x 512 of A takes 3/8 of L2 (mc = 192 on
+  // a 1 MiB L2).
   static const GemmKernelSet set{
       .isa = Isa::Avx2,
       .mr = kMR,
       .nr = kNR,
-      .kc = 512,
-      .mc = 192,
-      .nc = 4092,
+      .kc = kKC,
+      .mc = mc_for_l2(kMR, kKC, 0.375),
+      .nc = nc_for_last_level_cache(kNR, kKC),
       .grid = MicroKernelTable<simd::Avx2, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Ymm8Transposer>,
       .pack_b = &pack_b_panels<kNR, Ymm8Transposer>,

@@ -5,6 +5,7 @@
 // {1to16} memory operands), enough independent FMAs to cover a 4-cycle latency on 2 pipes three times over.
 #include <immintrin.h>
 
+#include "gemm/cache_blocking.hpp"
 #include "gemm/epilogue_tile.hpp"
 #include "gemm/gemm_kernels.hpp"
 #include "gemm/microkernel_template.hpp"
@@ -54,20 +55,22 @@ struct Zmm16Transposer {
 
 constexpr std::int64_t kMR = 32;
 constexpr std::int64_t kNR = 12;
+constexpr std::int64_t kKC = 512;
 
 }  // namespace
 
 const GemmKernelSet& gemm_kernel_set_avx512() {
   // kc: long enough that the C tile's load and store are a small part of each call's FMAs; the kc x 12 B panel
   // (24 KiB) stays in a 32-48 KiB L1d while the A panel streams from L2, where the L2 prefetcher keeps up.
-  // mc: the packed mc x kc block of A (512 KiB) fills half of a 1 MiB L2. nc: kc x nc of B (8 MiB) in L3.
+  // mc: the packed mc x kc block of A fills half of L2 (mc = 256 on a 1 MiB L2, 512 on 2 MiB). nc: kc x nc of B in
+  // a quarter of the last-level cache (cache_blocking.hpp).
   static const GemmKernelSet set{
       .isa = Isa::Avx512,
       .mr = kMR,
       .nr = kNR,
-      .kc = 512,
-      .mc = 256,
-      .nc = 4092,
+      .kc = kKC,
+      .mc = mc_for_l2(kMR, kKC, 0.5),
+      .nc = nc_for_last_level_cache(kNR, kKC),
       .grid = MicroKernelTable<simd::Avx512, kNR, 3>::make(),
       .pack_a = &pack_a_panels<kMR, Zmm16Transposer>,
       .pack_b = &pack_b_panels<kNR, Zmm16Transposer>,
