@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "measure/network_cases.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
 #include "nnk/ref.hpp"
@@ -17,46 +18,10 @@ namespace nnk_profile {
 
 namespace {
 
-using nnk::Activation;
-
-struct NetworkCase {
-  std::string shape;  // the row's shape column
-  nnk::NetworkSpec spec;
-  std::int64_t batch;
-};
-
-std::vector<NetworkCase> cases() {
-  const auto layer = [](std::int64_t units, Activation g) { return nnk::LayerSpec{.units = units, .activation = g}; };
-  return {{"784-512-256-1 m=256",
-           {.inputs = 784,
-            .layers = {layer(512, Activation::ReLU), layer(256, Activation::ReLU), layer(1, Activation::Sigmoid)},
-            .loss = nnk::Loss::BinaryCrossEntropy,
-            .seed = 1},
-           256},
-          {"2-16-16-1 tanh m=64",
-           {.inputs = 2,
-            .layers = {layer(16, Activation::Tanh), layer(16, Activation::Tanh), layer(1, Activation::Sigmoid)},
-            .loss = nnk::Loss::BinaryCrossEntropy,
-            .seed = 1},
-           64}};
-}
-
 constexpr const char* kKernel = "train_step[sgd]";
 constexpr std::int64_t kMinReferenceBatch = 16;
 
 std::vector<std::string> names(bool) { return {kKernel}; }
-
-double flops_per_example(const nnk::NetworkSpec& spec) {
-  double weights = 0, first = 0;
-  std::int64_t fan_in = spec.inputs;
-  for (const nnk::LayerSpec& l : spec.layers) {
-    const double w = static_cast<double>(l.units) * static_cast<double>(fan_in);
-    if (weights == 0) first = w;
-    weights += w;
-    fan_in = l.units;
-  }
-  return 2.0 * (3.0 * weights - first);
-}
 
 double bytes_moved(const nnk::NetworkSpec& spec, std::int64_t m) {
   double parameters = 0, activations = 0;
@@ -80,29 +45,17 @@ std::vector<nnk::ref::DenseLayer> reference_layers(const nnk::Network& net) {
   return layers;
 }
 
-// Deterministic inputs in [-1, 1) and 0/1 labels: a step costs the same whatever the values.
-void fill_batch(nnk::Matrix& x, nnk::Matrix& y) {
-  std::uint64_t state = 12345;
-  auto next = [&] {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<float>(state >> 40) * 0x1.0p-23f - 1.0f;
-  };
-  for (std::int64_t i = 0; i < x.size(); ++i) x.data()[i] = next();
-  for (std::int64_t i = 0; i < y.size(); ++i) y.data()[i] = next() > 0 ? 1.0f : 0.0f;
-}
-
 void run_section(ProfileRun& run) {
   if (!run.options.selected(kKernel)) return;
   const nnk::Sgd sgd{.learning_rate = 0.01f};
   const std::string isa(nnk::to_string(nnk::active_isa()));
-  for (const NetworkCase& c : cases()) {
-    const std::int64_t outputs = c.spec.layers.back().units;
-    nnk::Matrix x(c.spec.inputs, c.batch), y(outputs, c.batch);
-    fill_batch(x, y);
+  for (const nnk_measure::NetworkCase& c : nnk_measure::user_network_cases()) {
+    nnk::Matrix x, y;
+    nnk_measure::fill_batch(c, x, y);
 
     // The reference on fewer examples when the step is large. Not fewer than kMinReferenceBatch: m is the inner
     // dimension of the dW GEMM, and with very few examples the reference's cost per FLOP grows.
-    const double per_example = flops_per_example(c.spec);
+    const double per_example = nnk_measure::flops_per_step(c) / static_cast<double>(c.batch);
     const std::int64_t small = std::min<std::int64_t>(
         c.batch, std::max<std::int64_t>(kMinReferenceBatch,
                                         static_cast<std::int64_t>(run.reference_flops_per_call() / per_example)));
@@ -120,7 +73,7 @@ void run_section(ProfileRun& run) {
       const nnk::ScopedNumThreads use_threads(threads);
       nnk::Network net(c.spec);
       Row row{.kernel = kKernel,
-              .shape = c.shape,
+              .shape = c.name,
               .isa = isa,
               .threads = threads,
               .unit = RateUnit::Flops,
