@@ -8,7 +8,6 @@
 #include "nn/network_checks.hpp"
 #include "nn/network_spec.hpp"
 #include "nn/network_state.hpp"
-#include "nn/parameter_update.hpp"
 #include "nn/training_pass.hpp"
 
 namespace nnk {
@@ -93,20 +92,7 @@ float Network::backward(ConstMatrixView y) {
 }
 
 float Network::train_step(ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer) {
-  constexpr const char* kFunction = "nnk::Network::train_step";
-  State& s = *state_;
-  nn::check_input(kFunction, s, x);
-  nn::check_targets(kFunction, s, y, x.cols());
-  nn::check_optimizer(kFunction, optimizer);
-  // Everything that may allocate or fail happens before the first parameter changes.
-  nn::prepare_optimizer_state(s, optimizer);
-  nn::reserve_workspace(s, x.cols(), /*with_io=*/false);
-  s.workspace.forward_columns = 0;  // the workspace now holds this step, which backward() must not reuse
-
-  const double cost = nn::training_pass(s, x, y, s.steps, optimizer);
-  nn::finish_optimizer_step(s);
-  ++s.steps;
-  return static_cast<float>(cost);
+  return nn::train_step(*state_, x, y, optimizer);
 }
 
 }  // namespace nnk

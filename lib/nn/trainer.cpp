@@ -26,6 +26,7 @@
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
 #include "nn/parameter_update.hpp"
+#include "nn/training_pass.hpp"
 #include "nn/training_snapshot.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
@@ -78,6 +79,33 @@ std::string describe(const nn::NonFiniteParameter& p) {
   return out.str();
 }
 
+// One batch of an epoch, copied out of the data set and checked for NaN and infinity as it was copied.
+struct GatheredBatch {
+  Matrix x, y;
+  std::int64_t columns = 0;
+  bool x_finite = true, y_finite = true;
+
+  void gather(ConstMatrixView data_x, ConstMatrixView data_y, const std::vector<std::int64_t>& indices,
+              std::int64_t first, std::int64_t n) {
+    columns = n;
+    x_finite = gather_finite_columns(data_x, indices, static_cast<std::size_t>(first), n, x);
+    y_finite = gather_finite_columns(data_y, indices, static_cast<std::size_t>(first), n, y);
+  }
+};
+
+// The gather of the next batch as a step's side task (nn::SideTask).
+struct NextBatch {
+  GatheredBatch* target;
+  ConstMatrixView x, y;
+  const std::vector<std::int64_t>* indices;
+  std::int64_t first, columns;
+
+  static void run(void* context) {
+    const NextBatch& next = *static_cast<const NextBatch*>(context);
+    next.target->gather(next.x, next.y, *next.indices, next.first, next.columns);
+  }
+};
+
 // "its state after epoch 2", or "the state fit was given" when no epoch completed.
 std::string restored_state(std::int64_t epoch) {
   return epoch > 1 ? "its state after epoch " + std::to_string(epoch - 1) : std::string("the state fit was given");
@@ -128,7 +156,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
 
   const auto train_count = static_cast<std::int64_t>(training.size());
   const std::int64_t batch = std::min(options.batch_size, train_count);
-  Matrix batch_x(x.rows(), batch), batch_y(y.rows(), batch);
+  GatheredBatch gathered[2] = {{Matrix(x.rows(), batch), Matrix(y.rows(), batch)},
+                               {Matrix(x.rows(), batch), Matrix(y.rows(), batch)}};
   std::vector<std::int64_t> order, epoch_indices(training.size());
   std::vector<EpochReport> reports;
   const std::int64_t batches = (train_count + batch - 1) / batch;
@@ -158,20 +187,24 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     Metrics train;
     try {
       nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
+      gathered[0].gather(x, y, epoch_indices, 0, std::min(batch, train_count));
       for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
-        const std::int64_t n = std::min(batch, train_count - first);
-        const bool x_finite = gather_finite_columns(x, epoch_indices, static_cast<std::size_t>(first), n, batch_x);
-        const bool y_finite = gather_finite_columns(y, epoch_indices, static_cast<std::size_t>(first), n, batch_y);
+        const GatheredBatch& current = gathered[(b - 1) % 2];
+        const std::int64_t n = current.columns;
         for (const bool targets : {false, true}) {
-          if (targets ? y_finite : x_finite) continue;
-          const ConstMatrixView data = (targets ? batch_y : batch_x).col_block(0, n);
+          if (targets ? current.y_finite : current.x_finite) continue;
+          const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, n);
           const nn::NonFiniteElement e = *nn::first_non_finite(data);
           detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
                        " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
                        ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
                        restored_state(epoch));
         }
-        const float cost = net.train_step(batch_x.col_block(0, n), batch_y.col_block(0, n), optimizer);
+        // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
+        NextBatch next{&gathered[b % 2], x, y, &epoch_indices, first + batch, std::min(batch, train_count - first - batch)};
+        const nn::SideTask side = next.columns > 0 ? nn::SideTask{&NextBatch::run, &next} : nn::SideTask{};
+        const float cost =
+            nn::train_step(mutable_state, current.x.col_block(0, n), current.y.col_block(0, n), optimizer, side);
         if (!std::isfinite(cost)) {
           std::ostringstream message;
           message << kFunction << ": training diverged in epoch " << epoch << ", batch " << b << " of " << batches
@@ -180,7 +213,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
           throw TrainingDiverged(message.str(), epoch, b);
         }
         // The step's own logits (before its update): training metrics without a second forward pass.
-        train_metrics.add(state.workspace.logits.col_block(0, n), batch_y.col_block(0, n), cost);
+        train_metrics.add(state.workspace.logits.col_block(0, n), current.y.col_block(0, n), cost);
       }
       if (const auto p = nn::first_non_finite_parameter(state)) {
         const std::string where = describe(*p);

@@ -6,6 +6,7 @@
 #include "cpu/parallel.hpp"
 #include "nn/dropout.hpp"
 #include "nn/gemm.hpp"
+#include "nn/network_checks.hpp"
 #include "nn/parameter_update.hpp"
 #include "nn/step_plan.hpp"
 #include "nnk/cpu.hpp"
@@ -148,23 +149,28 @@ void column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, st
 // Every layer's weight and bias gradients, applied by the optimizer (or kept, optimizer == nullptr), panel by panel;
 // and the cost J at the parameters before the update. Needs the column pass's dZ of every layer.
 double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer* optimizer,
-                      int threads) {
+                      int threads, SideTask side) {
   Workspace& ws = state.workspace;
   const std::int64_t m = y.cols();
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
+  const std::int64_t first_panel = side.run != nullptr ? 2 : 1;
   const Regularization reg{state.spec.l1, state.spec.l2};
   double loss = 0;
   auto task = [&](std::int64_t i) {
-    if (i == panels) {  // the cost: one pass over the whole batch, whatever the blocks were
+    if (i == first_panel - 2) {  // first, so that it starts right away on the calling thread
+      side.run(side.context);
+      return;
+    }
+    if (i == first_panel - 1) {  // the cost: one pass over the whole batch, whatever the blocks were
       loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, ws.cost_delta.col_block(0, m));
       return;
     }
-    const WeightPanel& panel = ws.panels[static_cast<std::size_t>(i)];
+    const WeightPanel& panel = ws.panels[static_cast<std::size_t>(i - first_panel)];
     const std::size_t l = panel.layer;
     const ConstMatrixView dz = layer_delta(state, l, m);
     const ConstMatrixView input_rows = layer_input(state, l, x, 0, m).block(panel.begin, 0, panel.end - panel.begin, m);
     if (state.regularized())  // before this panel's update, which is the only write to these weights
-      ws.panel_costs[static_cast<std::size_t>(i)] =
+      ws.panel_costs[static_cast<std::size_t>(i - first_panel)] =
           nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, panel.end - panel.begin), reg);
     if (panel.begin == 0) {
       nnk::bias_gradient(dz, 1.0f / static_cast<float>(m), state.layers[l].bias_grad);  // db[l], whole batch
@@ -177,9 +183,9 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
     }
   };
   if (threads == 1) {
-    for (std::int64_t i = 0; i <= panels; ++i) task(i);
+    for (std::int64_t i = 0; i < first_panel + panels; ++i) task(i);
   } else {
-    run_tasks(panels + 1, task);
+    run_tasks(first_panel + panels, task);
   }
   double cost = loss;
   if (state.regularized())
@@ -240,16 +246,32 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
   column_pass(state, x, y, step, {.backward = true}, threads);
-  return parameter_pass(state, x, y, optimizer, threads);
+  return parameter_pass(state, x, y, optimizer, threads, {});
 }
 
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
-                     const Optimizer& optimizer) {
+                     const Optimizer& optimizer, SideTask side) {
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
   column_pass(state, x, y, step, {.forward = true, .backward = true}, threads);
-  return parameter_pass(state, x, y, &optimizer, threads);
+  return parameter_pass(state, x, y, &optimizer, threads, side);
+}
+
+float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
+                 SideTask side) {
+  constexpr const char* kFunction = "nnk::Network::train_step";
+  check_input(kFunction, state, x);
+  check_targets(kFunction, state, y, x.cols());
+  check_optimizer(kFunction, optimizer);
+  // Everything that may allocate or fail happens before the first parameter changes.
+  prepare_optimizer_state(state, optimizer);
+  reserve_workspace(state, x.cols(), /*with_io=*/false);
+  state.workspace.forward_columns = 0;  // the workspace now holds this step, which backward() must not reuse
+  const double cost = training_pass(state, x, y, state.steps, optimizer, side);
+  finish_optimizer_step(state);
+  ++state.steps;
+  return static_cast<float>(cost);
 }
 
 }  // namespace nnk::nn

@@ -29,9 +29,20 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer* optimizer);
 
+// Work run alongside a step's update region, as one more of its tasks (on one thread: after it). fit gathers its
+// next batch so, while the panels' GEMMs run. It must not touch the network or the step's x and y.
+struct SideTask {
+  void (*run)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
 // forward_pass (without output) and backward_pass with the optimizer in two forks instead of three.
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
-                     const Optimizer& optimizer);
+                     const Optimizer& optimizer, SideTask side = {});
+
+// Network::train_step: its checks (named after it), then training_pass, then steps() + 1.
+float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
+                 SideTask side = {});
 
 // The threads a step over m columns uses (step_plan.hpp's threads_for_step with nnk::num_threads()).
 int training_threads(const Network::State& state, std::int64_t m);
