@@ -5,36 +5,11 @@
 
 #include "core/eltwise_argument_checks.hpp"
 #include "eltwise/eltwise_kernels.hpp"
-#include "eltwise/optimizer_steps.hpp"
 #include "eltwise/work_split.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/kernels.hpp"
 
 namespace nnk {
-
-namespace eltwise {
-
-SgdStep sgd_step(const Sgd& opt, bool uses_momentum, Regularization reg) {
-  return {.learning_rate = opt.learning_rate, .momentum = uses_momentum ? opt.momentum : 0.0f, .l1 = reg.l1, .l2 = reg.l2};
-}
-
-AdamStep adam_step(const Adam& opt, std::int64_t step, Regularization reg) {
-  const double correction1 = 1.0 - std::pow(static_cast<double>(opt.beta1), static_cast<double>(step));
-  const double correction2 = 1.0 - std::pow(static_cast<double>(opt.beta2), static_cast<double>(step));
-  return {
-      .beta1 = opt.beta1,
-      .beta2 = opt.beta2,
-      .one_minus_beta1 = static_cast<float>(1.0 - static_cast<double>(opt.beta1)),
-      .one_minus_beta2 = static_cast<float>(1.0 - static_cast<double>(opt.beta2)),
-      .step_size = static_cast<float>(static_cast<double>(opt.learning_rate) / correction1),
-      .inverse_sqrt_correction2 = static_cast<float>(1.0 / std::sqrt(correction2)),
-      .epsilon = opt.epsilon,
-      .l1 = reg.l1,
-      .l2 = reg.l2,
-  };
-}
-
-}  // namespace eltwise
 
 double regularization_cost(ConstMatrixView w, Regularization reg) {
   detail::check_regularization("nnk::regularization_cost", reg);
@@ -52,7 +27,10 @@ double regularization_cost(ConstMatrixView w, Regularization reg) {
 void sgd_update(MatrixView w, ConstMatrixView dw, MatrixView velocity, const Sgd& opt, Regularization reg) {
   const bool uses_momentum = detail::check_sgd_update("nnk::sgd_update", w, dw, velocity, opt, reg);
   const eltwise::EltwiseKernelSet& kernels = eltwise::eltwise_kernel_set(active_isa());
-  const eltwise::SgdStep step = eltwise::sgd_step(opt, uses_momentum, reg);
+  const eltwise::SgdStep step{.learning_rate = opt.learning_rate,
+                              .momentum = uses_momentum ? opt.momentum : 0.0f,
+                              .l1 = reg.l1,
+                              .l2 = reg.l2};
   const bool flat = eltwise::is_contiguous(w) && eltwise::is_contiguous(dw) &&
                     (!uses_momentum || eltwise::is_contiguous(velocity));
   eltwise::for_each_part(w.rows(), w.cols(), flat, [&](eltwise::Part part) {
@@ -65,7 +43,20 @@ void adam_update(MatrixView w, ConstMatrixView dw, MatrixView m1, MatrixView m2,
                  Regularization reg) {
   detail::check_adam_update("nnk::adam_update", w, dw, m1, m2, step, opt, reg);
   const eltwise::EltwiseKernelSet& kernels = eltwise::eltwise_kernel_set(active_isa());
-  const eltwise::AdamStep constants = eltwise::adam_step(opt, step, reg);
+  // The bias corrections, computed once in double as the reference does.
+  const double correction1 = 1.0 - std::pow(static_cast<double>(opt.beta1), static_cast<double>(step));
+  const double correction2 = 1.0 - std::pow(static_cast<double>(opt.beta2), static_cast<double>(step));
+  const eltwise::AdamStep constants{
+      .beta1 = opt.beta1,
+      .beta2 = opt.beta2,
+      .one_minus_beta1 = static_cast<float>(1.0 - static_cast<double>(opt.beta1)),
+      .one_minus_beta2 = static_cast<float>(1.0 - static_cast<double>(opt.beta2)),
+      .step_size = static_cast<float>(static_cast<double>(opt.learning_rate) / correction1),
+      .inverse_sqrt_correction2 = static_cast<float>(1.0 / std::sqrt(correction2)),
+      .epsilon = opt.epsilon,
+      .l1 = reg.l1,
+      .l2 = reg.l2,
+  };
   const bool flat = eltwise::is_contiguous(w) && eltwise::is_contiguous(dw) && eltwise::is_contiguous(m1) &&
                     eltwise::is_contiguous(m2);
   eltwise::for_each_part(w.rows(), w.cols(), flat, [&](eltwise::Part part) {

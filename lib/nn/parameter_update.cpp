@@ -3,11 +3,7 @@
 #include <cmath>
 #include <variant>
 
-#include "eltwise/eltwise_kernels.hpp"
-#include "eltwise/optimizer_steps.hpp"
-#include "gemm/gemm_driver.hpp"
 #include "nn/gemm.hpp"
-#include "nnk/cpu.hpp"
 #include "nnk/error.hpp"
 #include "nnk/kernels.hpp"
 
@@ -76,46 +72,6 @@ void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer) 
   }
 }
 
-// The optimizer step on one tile of a weight panel; first and second are empty when the optimizer has no such state.
-struct TileUpdate {
-  const eltwise::EltwiseKernelSet* kernels = nullptr;
-  bool adam = false;
-  eltwise::SgdStep sgd{};
-  eltwise::AdamStep adam_constants{};
-  MatrixView w, first, second;
-};
-
-eltwise::Block tile_of(MatrixView v, std::int64_t row0, std::int64_t col0, std::int64_t rows, std::int64_t cols) {
-  if (v.empty()) return {nullptr, 0, 0, 1};
-  return {v.data() + row0 + col0 * v.ld(), rows, cols, v.ld()};
-}
-
-// gemm::TileEpilogue::apply: the finished dW tile c updates the same tile of W (and of the moments).
-void update_tile(void* context, float* c, std::int64_t ldc, std::int64_t row0, std::int64_t col0, std::int64_t rows,
-                 std::int64_t cols) {
-  const TileUpdate& u = *static_cast<const TileUpdate*>(context);
-  const eltwise::ConstBlock dw{c, rows, cols, ldc};
-  if (u.adam) {
-    u.kernels->adam_update(tile_of(u.w, row0, col0, rows, cols), dw, tile_of(u.first, row0, col0, rows, cols),
-                           tile_of(u.second, row0, col0, rows, cols), u.adam_constants);
-  } else {
-    u.kernels->sgd_update(tile_of(u.w, row0, col0, rows, cols), dw, tile_of(u.first, row0, col0, rows, cols), u.sgd);
-  }
-}
-
-// gemm::TileEpilogue::prefetch: the tile's W and moments, one line per 16 floats of each column, to be written.
-void prefetch_tile(void* context, std::int64_t row0, std::int64_t col0, std::int64_t rows, std::int64_t cols) {
-  const TileUpdate& u = *static_cast<const TileUpdate*>(context);
-  for (const MatrixView& v : {u.w, u.first, u.second}) {
-    if (v.empty()) continue;
-    for (std::int64_t j = col0; j < col0 + cols; ++j) {
-      const float* column = v.data() + j * v.ld();
-      for (std::int64_t i = row0; i < row0 + rows; i += 16) __builtin_prefetch(column + i, 1, 3);
-      __builtin_prefetch(column + row0 + rows - 1, 1, 3);
-    }
-  }
-}
-
 // This thread's dW panel: grow-only, so that a step after the first allocates nothing.
 MatrixView gradient_scratch(std::int64_t rows, std::int64_t cols) {
   thread_local Matrix scratch;
@@ -129,6 +85,7 @@ void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstM
   const std::int64_t cols = panel.end - panel.begin;
   const MatrixView w = state.layers[l].weights.view().col_block(panel.begin, cols);
   const float inv_m = 1.0f / static_cast<float>(dz.cols());
+  const Regularization weight_reg{state.spec.l1, state.spec.l2};
 
   if (fuses_into_gemm(optimizer, state.spec)) {
     const float lr = std::get<Sgd>(optimizer).learning_rate;
@@ -136,28 +93,19 @@ void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstM
     gemm(Trans::No, Trans::Yes, -lr * inv_m, dz, input_rows, 1.0f - lr * state.spec.l2, w);
     return;
   }
-  // The optimizer runs in the epilogue of the panel's dW GEMM, on each tile right after its micro-kernel: dW goes
-  // no further than a per-thread scratch tile in L1, and the tile's W and moments are prefetched during its FMAs.
+  // dW of the panel lands in this thread's scratch, still in cache when the optimizer reads it: never in weight_grad.
+  const MatrixView dw = gradient_scratch(w.rows(), cols);
+  gemm(Trans::No, Trans::Yes, inv_m, dz, input_rows, 0.0f, dw);
   OptimizerState& os = state.optimizer;
-  TileUpdate update;
-  update.kernels = &eltwise::eltwise_kernel_set(active_isa());
-  update.w = w;
-  const Regularization weight_reg{state.spec.l1, state.spec.l2};
   if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
     const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
-    update.sgd = eltwise::sgd_step(*sgd, momentum, weight_reg);
-    if (momentum) update.first = os.weight_first[l].view().col_block(panel.begin, cols);
-  } else {
-    update.adam = true;
-    update.adam_constants = eltwise::adam_step(std::get<Adam>(optimizer), os.updates + 1, weight_reg);
-    update.first = os.weight_first[l].view().col_block(panel.begin, cols);
-    update.second = os.weight_second[l].view().col_block(panel.begin, cols);
+    nnk::sgd_update(w, dw, momentum ? os.weight_first[l].view().col_block(panel.begin, cols) : MatrixView(), *sgd,
+                    weight_reg);
+    return;
   }
-  const MatrixView dw = gradient_scratch(w.rows(), cols);
-  const gemm::GemmArgs args{Trans::No, Trans::Yes, w.rows(), cols, dz.cols(), inv_m, dz.data(), dz.ld(),
-                            input_rows.data(), input_rows.ld(), 0.0f, dw.data(), dw.ld()};
-  const gemm::TileEpilogue hook{&update_tile, &update, &prefetch_tile};
-  gemm::run_gemm(args, &hook);
+  nnk::adam_update(w, dw, os.weight_first[l].view().col_block(panel.begin, cols),
+                   os.weight_second[l].view().col_block(panel.begin, cols), os.updates + 1, std::get<Adam>(optimizer),
+                   weight_reg);
 }
 
 void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer) {

@@ -111,9 +111,10 @@ TEST(TrainStep, MomentumAndAdamFollowTheReferenceOverSteps) {
   }
 }
 
-// The optimizer fused into the dW GEMM's epilogue (tile by tile) gives the bits of the unfused path: backward()'s
-// gradients, then nnk::sgd_update / nnk::adam_update over whole matrices, over three steps. The layers span several
-// weight panels and micro-kernel tiles, with edge tiles in both directions, and dropout. Without regularization:
+// The optimizer fused into the update region (on each weight panel's dW while it is in cache) gives the bits of the
+// unfused path: backward()'s gradients, then nnk::sgd_update / nnk::adam_update over whole matrices, over three
+// steps. The layers span several weight panels and micro-kernel tiles, with edge tiles in both directions, and
+// dropout. Without regularization:
 // backward() adds it to dW in its own rounding, the optimizer kernels inside their gradient.
 TEST(TrainStep, FusedOptimizerMatchesBackwardThenOptimizerKernelsBitwise) {
   const std::uint64_t seed = derive_seed(207);
