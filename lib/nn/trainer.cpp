@@ -83,26 +83,32 @@ std::string describe(const nn::NonFiniteParameter& p) {
 struct GatheredBatch {
   Matrix x, y;
   std::int64_t columns = 0;
-  bool x_finite = true, y_finite = true;
-
-  void gather(ConstMatrixView data_x, ConstMatrixView data_y, const std::vector<std::int64_t>& indices,
-              std::int64_t first, std::int64_t n) {
-    columns = n;
-    x_finite = gather_finite_columns(data_x, indices, static_cast<std::size_t>(first), n, x);
-    y_finite = gather_finite_columns(data_y, indices, static_cast<std::size_t>(first), n, y);
-  }
+  std::atomic<bool> x_finite{true}, y_finite{true};
 };
 
-// The gather of the next batch as a step's side task (nn::SideTask).
-struct NextBatch {
+// The gather of a batch into `target`, in pieces of its columns: as side tasks of the previous step, one per thread
+// (nn::SideTask), or all at once for an epoch's first batch.
+struct BatchGather {
   GatheredBatch* target;
   ConstMatrixView x, y;
   const std::vector<std::int64_t>* indices;
   std::int64_t first, columns;
 
-  static void run(void* context) {
-    const NextBatch& next = *static_cast<const NextBatch*>(context);
-    next.target->gather(next.x, next.y, *next.indices, next.first, next.columns);
+  // Sets the target's size and flags; then the pieces may run in any order, on any threads.
+  void begin() const {
+    target->columns = columns;
+    target->x_finite = true;
+    target->y_finite = true;
+  }
+
+  static void run(void* context, int piece, int pieces) {
+    const BatchGather& g = *static_cast<const BatchGather*>(context);
+    const std::int64_t c0 = g.columns * piece / pieces, c1 = g.columns * (piece + 1) / pieces;
+    const auto offset = static_cast<std::size_t>(g.first + c0);
+    if (!gather_finite_columns(g.x, *g.indices, offset, c1 - c0, g.target->x.col_block(c0, c1 - c0)))
+      g.target->x_finite = false;
+    if (!gather_finite_columns(g.y, *g.indices, offset, c1 - c0, g.target->y.col_block(c0, c1 - c0)))
+      g.target->y_finite = false;
   }
 };
 
@@ -187,7 +193,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     Metrics train;
     try {
       nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
-      gathered[0].gather(x, y, epoch_indices, 0, std::min(batch, train_count));
+      BatchGather first_batch{&gathered[0], x, y, &epoch_indices, 0, std::min(batch, train_count)};
+      first_batch.begin();
+      BatchGather::run(&first_batch, 0, 1);
       for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
         const GatheredBatch& current = gathered[(b - 1) % 2];
         const std::int64_t n = current.columns;
@@ -201,8 +209,12 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
                        restored_state(epoch));
         }
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
-        NextBatch next{&gathered[b % 2], x, y, &epoch_indices, first + batch, std::min(batch, train_count - first - batch)};
-        const nn::SideTask side = next.columns > 0 ? nn::SideTask{&NextBatch::run, &next} : nn::SideTask{};
+        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, first + batch, std::min(batch, train_count - first - batch)};
+        nn::SideTask side;
+        if (next.columns > 0) {
+          next.begin();
+          side = {&BatchGather::run, &next};
+        }
         const float cost =
             nn::train_step(mutable_state, current.x.col_block(0, n), current.y.col_block(0, n), optimizer, side);
         if (!std::isfinite(cost)) {

@@ -153,12 +153,13 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
   Workspace& ws = state.workspace;
   const std::int64_t m = y.cols();
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
-  const std::int64_t first_panel = side.run != nullptr ? 2 : 1;
+  const int side_pieces = side.run != nullptr ? threads : 0;
+  const std::int64_t first_panel = side_pieces + 1;
   const Regularization reg{state.spec.l1, state.spec.l2};
   double loss = 0;
   auto task = [&](std::int64_t i) {
-    if (i == first_panel - 2) {  // first, so that it starts right away on the calling thread
-      side.run(side.context);
+    if (i < side_pieces) {  // first, so that the pieces start right away
+      side.run(side.context, static_cast<int>(i), side_pieces);
       return;
     }
     if (i == first_panel - 1) {  // the cost: one pass over the whole batch, whatever the blocks were

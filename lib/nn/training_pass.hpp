@@ -29,10 +29,11 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer* optimizer);
 
-// Work run alongside a step's update region, as one more of its tasks (on one thread: after it). fit gathers its
-// next batch so, while the panels' GEMMs run. It must not touch the network or the step's x and y.
+// Work run alongside a step's update region, as `pieces` more of its tasks (one per thread the step uses; on one
+// thread, before the update). fit gathers its next batch so, while the panels' GEMMs run. It must not touch the
+// network or the step's x and y.
 struct SideTask {
-  void (*run)(void* context) = nullptr;
+  void (*run)(void* context, int piece, int pieces) = nullptr;
   void* context = nullptr;
 };
 
