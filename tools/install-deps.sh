@@ -9,11 +9,11 @@ set -euo pipefail
 
 packages=(
   cmake g++ make binutils pkg-config
-  libtbb-dev libxsimd-dev           # the library
-  libgtest-dev libgmock-dev         # tests
-  libbenchmark-dev                  # benchmarks
-  libblas-test                      # netlib's BLAS testers, run against nnk_blas
-  libcli11-dev nlohmann-json3-dev   # tools: argument parsing, JSON output
+  libtbb-dev libxsimd-dev zlib1g-dev # the library (zlib: gzip-compressed IDX files)
+  libgtest-dev libgmock-dev          # tests
+  libbenchmark-dev                   # benchmarks
+  libblas-test                       # netlib's BLAS testers, run against nnk_blas
+  libcli11-dev nlohmann-json3-dev    # tools: argument parsing, JSON output
 )
 for flag in "$@"; do
   case "$flag" in
