@@ -4,6 +4,7 @@
 #   tools/install-deps.sh --peers          also OpenBLAS and oneDNN, the optional benchmark peers
 #   tools/install-deps.sh --plots          also matplotlib, for tools/plot_metrics.py
 #   tools/install-deps.sh --reliability    also clang and its sanitizer/libFuzzer runtimes (fuzz and TSan builds)
+#   tools/install-deps.sh --datasets       also Fashion-MNIST (nnk-train --dataset fashion-mnist; 30 MB)
 # Flags combine: tools/install-deps.sh --plots --reliability
 set -euo pipefail
 
@@ -20,7 +21,8 @@ for flag in "$@"; do
     --peers) packages+=(libopenblas-dev libdnnl-dev) ;;
     --plots) packages+=(python3 python3-matplotlib) ;;
     --reliability) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots or --reliability)" >&2; exit 2 ;;
+    --datasets) packages+=(dataset-fashion-mnist) ;;
+    *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots, --reliability or --datasets)" >&2; exit 2 ;;
   esac
 done
 
