@@ -4,23 +4,25 @@
 #   tools/install-deps.sh --peers          also OpenBLAS and oneDNN, the optional benchmark peers
 #   tools/install-deps.sh --plots          also matplotlib, for tools/plot_metrics.py
 #   tools/install-deps.sh --reliability    also clang and its sanitizer/libFuzzer runtimes (fuzz and TSan builds)
+#   tools/install-deps.sh --datasets       also Fashion-MNIST (nnk-train --dataset fashion-mnist; 30 MB)
 # Flags combine: tools/install-deps.sh --plots --reliability
 set -euo pipefail
 
 packages=(
   cmake g++ make binutils pkg-config
-  libtbb-dev libxsimd-dev           # the library
-  libgtest-dev libgmock-dev         # tests
-  libbenchmark-dev                  # benchmarks
-  libblas-test                      # netlib's BLAS testers, run against nnk_blas
-  libcli11-dev nlohmann-json3-dev   # tools: argument parsing, JSON output
+  libtbb-dev libxsimd-dev zlib1g-dev # the library (zlib: gzip-compressed IDX files)
+  libgtest-dev libgmock-dev          # tests
+  libbenchmark-dev                   # benchmarks
+  libblas-test                       # netlib's BLAS testers, run against nnk_blas
+  libcli11-dev nlohmann-json3-dev    # tools: argument parsing, JSON output
 )
 for flag in "$@"; do
   case "$flag" in
     --peers) packages+=(libopenblas-dev libdnnl-dev) ;;
     --plots) packages+=(python3 python3-matplotlib) ;;
     --reliability) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots or --reliability)" >&2; exit 2 ;;
+    --datasets) packages+=(dataset-fashion-mnist) ;;
+    *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots, --reliability or --datasets)" >&2; exit 2 ;;
   esac
 done
 

@@ -1,6 +1,7 @@
-// Tabular data: CSV loading, seeded splits, standardization, one-hot labels.
+// Tabular data: CSV and IDX loading, seeded splits, standardization, one-hot labels.
 //
 //   nnk::Dataset all = nnk::load_csv("wdbc.csv", "benign");          // features 30 x 569, targets 1 x 569
+//   nnk::Dataset digits = nnk::load_idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
 //   auto [train, test] = nnk::train_test_split(all, 0.2, /*seed=*/7);
 //   nnk::Standardizer scaler = nnk::Standardizer::fit(train.features);  // statistics of the training split only
 //   scaler.transform(train.features);
@@ -34,6 +35,15 @@ struct Dataset {
 // a missing file or an unknown target column.
 Dataset load_csv(const std::string& path, std::string_view target_name);
 Dataset load_csv(const std::string& path, std::int64_t target_index);
+
+// Reads images and their labels in MNIST's IDX format, gzip-compressed or plain (detected from the content): an
+// images file (magic 0x00000803: unsigned bytes, dimensions count x rows x columns) and a labels file (magic
+// 0x00000801: count), with equal counts. Image j is column j of features ((rows * columns) x count, pixel (r, c) at
+// row r * columns + c, named "pixel<row>"), each byte divided by 255 so that values lie in [0, 1]; its label (any
+// byte value: labels are class indices, count_classes gives max + 1) is targets(0, j), named "label". Errors are
+// nnk::Error naming the file: it cannot be opened or read, a wrong magic number (expected and actual, in hex), a
+// size of 0, data shorter or longer than the header says (expected and actual byte counts), a count mismatch.
+Dataset load_idx(const std::string& images_path, const std::string& labels_path);
 
 // The columns of x listed in `columns`, in that order (an index may repeat).
 Matrix select_columns(ConstMatrixView x, const std::vector<std::int64_t>& columns);

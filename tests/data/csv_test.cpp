@@ -1,8 +1,5 @@
 // nnk::load_csv: values, target selection, tolerated formatting, and errors that point at file:line:column.
-#include <unistd.h>
-
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -14,25 +11,15 @@
 namespace nnk::test {
 namespace {
 
-namespace fs = std::filesystem;
-
 class Csv : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("nnk_csv_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string file(const std::string& name, const std::string& content) const {
-    const std::string path = (dir_ / name).string();
+    const std::string path = dir_.file(name);
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
 
-  fs::path dir_;
+  TestDirectory dir_{"csv"};
 };
 
 TEST_F(Csv, ReadsFeaturesAndTargetAsColumns) {
@@ -98,7 +85,7 @@ TEST_F(Csv, EmptyMissingAndHeaderOnlyFiles) {
   EXPECT_TRUE(throws_error_containing([&] { load_csv(file("blank.csv", "\n \n"), "a"); }, {"blank.csv:1:1: the file is empty"}));
   EXPECT_TRUE(throws_error_containing([&] { load_csv(file("header.csv", "\na,b\n"), "a"); },
                                       {"header.csv:3:1: no data rows after the header row"}));
-  EXPECT_TRUE(throws_error_containing([&] { load_csv((dir_ / "absent.csv").string(), "a"); },
+  EXPECT_TRUE(throws_error_containing([&] { load_csv(dir_.file("absent.csv"), "a"); },
                                       {"cannot open", "absent.csv", "No such file"}));
   EXPECT_TRUE(throws_error_containing([&] { load_csv(file("one.csv", "a\n1\n"), "a"); },
                                       {"has 1 column, expected at least a feature and a target"}));

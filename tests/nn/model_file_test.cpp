@@ -1,7 +1,5 @@
 // Network::save / Network::load: exact round trip, atomic replacement, and clear errors for truncated, corrupt and
 // foreign files (which leave the caller's network untouched).
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -24,14 +22,7 @@ namespace fs = std::filesystem;
 // A fresh directory per test, removed afterwards.
 class ModelFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("nnk_model_file_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_.file(name); }
 
   static std::vector<char> read(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
@@ -42,7 +33,7 @@ class ModelFile : public ::testing::Test {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
 
-  fs::path dir_;
+  TestDirectory dir_{"model_file"};
 };
 
 NetworkSpec sample_spec() {
@@ -99,7 +90,7 @@ TEST_F(ModelFile, SaveReplacesAtomicallyAndLeavesNoTemporaryFile) {
   second.save(path("model.nnk"));  // replaces the existing file
   EXPECT_EQ(Network::load(path("model.nnk")).inputs(), 2);
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(dir_.path())) names.push_back(entry.path().filename().string());
   EXPECT_EQ(names, std::vector<std::string>{"model.nnk"});
   EXPECT_TRUE(throws_error_containing([&] { first.save(path("missing/dir/model.nnk")); },
                                       {"nnk::Network::save: cannot write", "missing/dir/model.nnk"}));

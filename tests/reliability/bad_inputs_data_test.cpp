@@ -1,5 +1,6 @@
 // Bad inputs at the data entry points: load_csv (missing, empty, ragged, non-numeric, non-finite files, unknown
-// target), select_columns, seeded_permutation, train_test_split, Standardizer, one_hot and count_classes.
+// target), load_idx (the kinds of bad file; tests/data/idx_test.cpp has every case), select_columns,
+// seeded_permutation, train_test_split, Standardizer, one_hot and count_classes.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "nnk/data.hpp"
+#include "support/idx_files.hpp"
 #include "support/reliability/bad_input_table.hpp"
 #include "support/matrices.hpp"
 
@@ -92,6 +94,24 @@ TEST_F(BadCsv, LoadCsv) {
        {"nnk::load_csv: '" + good + "' has no column named 'class'; its columns are: a, b, label"}},
       {"nnk::load_csv", "target index 3 of 3 columns", [&] { load_csv(good, std::int64_t{3}); },
        {"nnk::load_csv: target_index must be in [-3, 3) for the 3 columns of '" + good + "', got 3"}},
+  });
+}
+
+TEST_F(BadCsv, LoadIdx) {
+  const std::string images = file("images", idx_images(1, 2, {1, 2, 3, 4}));
+  const std::string labels = file("labels", idx_labels({0, 1}));
+  const std::string one_label = file("one_label", idx_labels({0}));
+  const std::string cut = file("cut", idx_images(1, 2, {1, 2, 3, 4}).substr(0, 18));
+  const std::string missing = (dir_ / "missing.gz").string();
+  expect_rows_rejected({
+      {"nnk::load_idx", "missing images file", [&] { load_idx(missing, labels); },
+       {"nnk::load_idx: cannot open '" + missing + "': No such file or directory"}},
+      {"nnk::load_idx", "a labels file as the images", [&] { load_idx(labels, labels); },
+       {"nnk::load_idx: '" + labels + "' has magic number 0x00000801, expected 0x00000803"}},
+      {"nnk::load_idx", "images cut short", [&] { load_idx(cut, labels); },
+       {"nnk::load_idx: '" + cut + "' is truncated: 2 images of 1 x 2 need 4 bytes after the header, the file has 2"}},
+      {"nnk::load_idx", "2 images, 1 label", [&] { load_idx(images, one_label); },
+       {"nnk::load_idx: '" + images + "' holds 2 images but '" + one_label + "' holds 1 labels"}},
   });
 }
 

@@ -6,4 +6,5 @@
 #include "support/matrices.hpp"        // matrix_from_rows, transposed, ref_gemm (view form)
 #include "support/random.hpp"          // Rng, random_matrix, base_seed, derive_seed, NNK_SEED_TRACE
 #include "support/shapes.hpp"          // sizes_around, rows_around_vector_widths, small_primes, GemmShape
+#include "support/test_directory.hpp"  // TestDirectory: a fresh directory per test
 #include "support/tolerance.hpp"       // ulp_distance, matrices_near/equal/within_ulp, GEMM error bound

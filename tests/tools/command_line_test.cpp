@@ -84,6 +84,17 @@ TEST(CommandLine, TestDataReplacesTheSplit) {
   EXPECT_DOUBLE_EQ(s.test_fraction, 0);
 }
 
+// Fashion-MNIST brings its own test set (the t10k files): no held-out split.
+TEST(CommandLine, FashionMnistHasNoTestFraction) {
+  const TrainSettings s = train({"--dataset", "fashion-mnist", "--data-dir", "idx"});
+  EXPECT_EQ(s.dataset, "fashion-mnist");
+  EXPECT_EQ(s.data_dir, "idx");
+  EXPECT_DOUBLE_EQ(s.test_fraction, 0);
+  EXPECT_FALSE(s.test_data_path.has_value());
+  const auto help = std::get<ShowText>(parse({"--help"}).command).text;
+  EXPECT_NE(help.find("Bundled data set: wdbc, digits, iris, diabetes, fashion-mnist"), std::string::npos) << help;
+}
+
 TEST(CommandLine, PredictAndEvaluate) {
   const auto p = std::get<PredictSettings>(parse({"predict", "--model", "m.nnk", "--data", "d.csv", "--output", "o.csv",
                                                   "--threads", "1"}).command);
@@ -135,7 +146,11 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{{}, "a data source is required"},
         BadCase{{"--dataset", "wdbc", "--data", "x.csv"}, "--dataset and --data cannot be combined"},
-        BadCase{{"--dataset", "mnist"}, "--dataset must be one of wdbc, digits, iris, diabetes; got 'mnist'"},
+        BadCase{{"--dataset", "mnist"}, "--dataset must be one of wdbc, digits, iris, diabetes, fashion-mnist; got 'mnist'"},
+        BadCase{{"--dataset", "fashion-mnist", "--target", "label"}, "--target does not apply to --dataset fashion-mnist"},
+        BadCase{{"--dataset", "fashion-mnist", "--test-fraction", "0.1"},
+                "--test-data and --test-fraction do not apply to --dataset fashion-mnist: its test set is the t10k files"},
+        BadCase{{"--dataset", "fashion-mnist", "--test-data", "t.csv"}, "do not apply to --dataset fashion-mnist"},
         BadCase{{"--data", ""}, "--data must not be empty"},
         BadCase{{"--data", "x.csv", "--data-dir", "d"}, "--data-dir applies to --dataset only"},
         BadCase{{"--dataset", "iris", "--epochs", "0"}, "--epochs must be an integer in [1, 1000000000], got '0'"},

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/idx_files.hpp"
 #include "support/tools/program_runner.hpp"
 
 namespace nnk::train_test {
@@ -48,6 +49,15 @@ class ProgramErrors : public ::testing::TestWithParam<ErrorCase> {
     write_text(dir_ + "/missing_feature.csv", "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,0\n");
     write_text(dir_ + "/new_label.csv",
                "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,7\n");
+    // Fashion-MNIST's four files, the training images a labels file.
+    fs::create_directories(dir_ + "/idx");
+    const std::string labels = test::idx_labels({1, 2}), images = test::idx_images(1, 1, {3, 4});
+    for (const char* split : {"train", "t10k"}) {
+      const std::string prefix = dir_ + "/idx/" + split;
+      test::write_bytes(prefix + "-images-idx3-ubyte.gz", split == std::string("train") ? labels : images,
+                        test::Compression::Gzip);
+      test::write_bytes(prefix + "-labels-idx1-ubyte.gz", labels, test::Compression::Gzip);
+    }
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
   static std::string dir_;
@@ -112,6 +122,16 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"log_is_a_directory", {"--dataset", "iris", "--log", "{dir}"}, 1, R"(cannot write --log file)"},
         ErrorCase{"data_dir_without_the_set", {"--dataset", "iris", "--data-dir", "{dir}"}, 1,
                   R"(bundled data set 'iris' not found \(looked for .*ProgramErrors-[0-9]+/iris\.csv\))"},
+        ErrorCase{"fashion_mnist_not_there", {"--dataset", "fashion-mnist", "--data-dir", "{dir}/nope"}, 1,
+                  R"(data set 'fashion-mnist' not found in '.*/nope' \(missing train-images-idx3-ubyte\.gz, )"
+                  R"(train-labels-idx1-ubyte\.gz, t10k-images-idx3-ubyte\.gz, t10k-labels-idx1-ubyte\.gz\); )"
+                  R"(install Debian's dataset-fashion-mnist package \(apt-get install dataset-fashion-mnist, or )"
+                  R"(tools/install-deps\.sh --datasets\)\n)"},
+        ErrorCase{"fashion_mnist_bad_file", {"--dataset", "fashion-mnist", "--data-dir", "{dir}/idx"}, 1,
+                  R"(^nnk-train: '.*/idx/train-images-idx3-ubyte\.gz' has magic number 0x00000801, )"
+                  R"(expected 0x00000803)"},
+        ErrorCase{"fashion_mnist_test_fraction", {"--dataset", "fashion-mnist", "--test-fraction", "0.3"}, 2,
+                  R"(--test-data and --test-fraction do not apply to --dataset fashion-mnist)"},
         ErrorCase{"unwritable_output", {"predict", "--model", "{dir}/m.nnk", "--data", kData + "/iris.csv", "--output",
                                         "/nonexistent-nnk-dir/p.csv"}, 1, R"(cannot write --output)"}),
     [](const ::testing::TestParamInfo<ErrorCase>& param_info) { return param_info.param.name; });

@@ -11,6 +11,7 @@
 
 #include "nnk/data.hpp"
 #include "nnk/network.hpp"
+#include "support/idx_files.hpp"
 #include "support/tools/program_runner.hpp"
 
 namespace nnk::train_test {
@@ -199,6 +200,40 @@ TEST(TrainProgram, InstalledProgramFindsItsData) {
   const RunResult r = run_program((bin / "nnk-train").string(), {"--dataset", "iris", "--epochs", "1", "--progress", "none"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find((data / "iris.csv").lexically_normal().string() + ": 50 examples"), std::string::npos) << r.out;
+}
+
+// Fashion-MNIST in small: the package's four file names, gzip-compressed, 4 x 4 images of 3 classes (class k has
+// row k bright), 90 for training and 30 for testing.
+void write_tiny_fashion_mnist(const std::string& dir) {
+  using test::Compression;
+  for (const auto& [split, count] : {std::pair{"train", 90}, std::pair{"t10k", 30}}) {
+    std::vector<unsigned char> pixels, labels;
+    for (int j = 0; j < count; ++j) {
+      labels.push_back(static_cast<unsigned char>(j % 3));
+      for (int p = 0; p < 16; ++p)
+        pixels.push_back(static_cast<unsigned char>(p / 4 == j % 3 ? 200 + (j + p) % 50 : (j * p) % 40));
+    }
+    test::write_bytes(dir + "/" + split + "-images-idx3-ubyte.gz", test::idx_images(4, 4, pixels), Compression::Gzip);
+    test::write_bytes(dir + "/" + split + "-labels-idx1-ubyte.gz", test::idx_labels(labels), Compression::Gzip);
+  }
+}
+
+TEST(TrainProgram, FashionMnistTrainsOnItsOwnSplit) {
+  const std::string dir = fresh_test_directory();
+  write_tiny_fashion_mnist(dir);
+  const RunResult r = run_nnk_train({"--dataset", "fashion-mnist", "--data-dir", dir, "--epochs", "1", "--layers", "8",
+                                     "--progress", "none"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("data: " + dir + ": 120 examples, 16 features, target 'label': multi-class classification "
+                       "(3 classes: 0, 1, 2)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("split: 90 training (9 of them for validation), 30 test (the data set's own: its t10k files)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(first_match(r.out, R"(test accuracy [0-9.]+% \(([0-9]+ of 30)\))").empty()) << r.out;
+  EXPECT_NE(r.out.find("confusion matrix"), std::string::npos) << r.out;
 }
 
 TEST(TrainProgram, HelpAndVersion) {

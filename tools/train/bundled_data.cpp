@@ -1,5 +1,6 @@
-// Bundled data set lookup. The build defines NNK_TRAIN_SOURCE_DATA_DIR (the source tree's tools/data) and
-// NNK_TRAIN_INSTALLED_DATA_DIR (the install data directory relative to the install bin directory).
+// Bundled data set lookup. The build defines NNK_TRAIN_SOURCE_DATA_DIR (the source tree's tools/data),
+// NNK_TRAIN_INSTALLED_DATA_DIR (the install data directory relative to the install bin directory) and
+// NNK_TRAIN_FASHION_MNIST_DIR (where dataset-fashion-mnist puts its files).
 #include "bundled_data.hpp"
 
 #include <filesystem>
@@ -13,6 +14,9 @@
 #endif
 #ifndef NNK_TRAIN_INSTALLED_DATA_DIR
 #error "the build must define NNK_TRAIN_INSTALLED_DATA_DIR"
+#endif
+#ifndef NNK_TRAIN_FASHION_MNIST_DIR
+#error "the build must define NNK_TRAIN_FASHION_MNIST_DIR"
 #endif
 
 namespace nnk::train_cli {
@@ -49,6 +53,28 @@ std::string bundled_dataset_path(const std::string& name, const std::optional<st
   }
   detail::fail("bundled data set '", name, "' not found (looked for ", searched, ")",
                data_dir ? "" : "; point --data-dir at the directory with the data sets");
+}
+
+FashionMnistFiles fashion_mnist_files(const std::optional<std::string>& data_dir) {
+  const fs::path dir = fs::path(data_dir ? *data_dir : NNK_TRAIN_FASHION_MNIST_DIR).lexically_normal();
+  const auto in_dir = [&](const char* name) { return (dir / name).string(); };
+  FashionMnistFiles files{.directory = dir.string(),
+                          .train_images = in_dir("train-images-idx3-ubyte.gz"),
+                          .train_labels = in_dir("train-labels-idx1-ubyte.gz"),
+                          .test_images = in_dir("t10k-images-idx3-ubyte.gz"),
+                          .test_labels = in_dir("t10k-labels-idx1-ubyte.gz")};
+  std::string missing;
+  for (const std::string* path : {&files.train_images, &files.train_labels, &files.test_images, &files.test_labels}) {
+    std::error_code error;
+    if (!fs::is_regular_file(*path, error))
+      missing += (missing.empty() ? "" : ", ") + fs::path(*path).filename().string();
+  }
+  if (!missing.empty())
+    detail::fail("data set 'fashion-mnist' not found in '", files.directory, "' (missing ", missing,
+                 "); install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist, or "
+                 "tools/install-deps.sh --datasets)",
+                 data_dir ? "" : ", or point --data-dir at a directory with those four files");
+  return files;
 }
 
 }  // namespace nnk::train_cli

@@ -57,6 +57,13 @@ std::string layers_text(const std::vector<std::int64_t>& widths) {
   return text.empty() ? "none" : text;
 }
 
+// "wdbc, digits, ...": the names --dataset accepts, for the help and the messages.
+std::string dataset_list() {
+  std::string text;
+  for (const std::string& name : bundled_dataset_names()) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
 std::optional<int> threads_value(const CLI::Option* option, const std::string& text) {
   if (option->count() == 0) return std::nullopt;
   return static_cast<int>(integer_value("--threads", text, 1, kMaxThreads));
@@ -70,7 +77,8 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   app.footer("Subcommands (see nnk-train <subcommand> --help):\n"
              "  nnk-train predict --model FILE --data FILE [--output FILE]\n"
              "  nnk-train evaluate --model FILE --data FILE\n"
-             "Bundled data sets: wdbc, digits, iris, diabetes.");
+             "Bundled data sets: wdbc, digits, iris, diabetes (CSV files); fashion-mnist (Debian's\n"
+             "dataset-fashion-mnist package: its 60,000 training and 10,000 test images, no --test-fraction).");
 
   // Defaults come from TrainSettings (shown by --help); the enumerations' defaults are their words here.
   const TrainSettings defaults;
@@ -82,7 +90,7 @@ ParsedCommand parse_train(std::span<const std::string> args) {
               seed = std::to_string(defaults.seed), validation = number_text(defaults.validation_fraction),
               test_fraction = number_text(defaults.test_fraction), split_seed = std::to_string(defaults.split_seed);
 
-  const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: wdbc, digits, iris, diabetes")->type_name("NAME");
+  const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: " + dataset_list())->type_name("NAME");
   const auto* data_opt = app.add_option("--data", data, "CSV file: a header row, then numeric rows")->type_name("FILE");
   const auto* data_dir_opt = app.add_option("--data-dir", data_dir, "Where the bundled data sets are")->type_name("DIR");
   const auto* target_opt = app.add_option("--target", target, "Target column name (default: the last column)")->type_name("COLUMN");
@@ -122,12 +130,18 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   const bool has_dataset = dataset_opt->count() > 0, has_data = data_opt->count() > 0;
   if (has_dataset && has_data) throw UsageError("--dataset and --data cannot be combined: give one data source");
   if (!has_dataset && !has_data)
-    throw UsageError("a data source is required: --dataset NAME (wdbc, digits, iris, diabetes) or --data FILE");
+    throw UsageError("a data source is required: --dataset NAME (" + dataset_list() + ") or --data FILE");
   if (has_dataset) {
     const auto& names = bundled_dataset_names();
     if (std::find(names.begin(), names.end(), dataset) == names.end())
-      throw UsageError("--dataset must be one of wdbc, digits, iris, diabetes; got " + quote_value(dataset));
+      throw UsageError("--dataset must be one of " + dataset_list() + "; got " + quote_value(dataset));
     s.dataset = dataset;
+    // Its target is the label files and its test set the t10k files: the flags that would choose either are wrong.
+    if (dataset == kFashionMnist && target_opt->count() > 0)
+      throw UsageError("--target does not apply to --dataset fashion-mnist: its target is the label files");
+    if (dataset == kFashionMnist && (test_data_opt->count() > 0 || test_fraction_opt->count() > 0))
+      throw UsageError("--test-data and --test-fraction do not apply to --dataset fashion-mnist: its test set is the "
+                       "t10k files");
   } else {
     s.data_path = non_empty("--data", data);
   }
@@ -165,9 +179,9 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   s.seed = seed_value("--seed", seed);
   s.validation_fraction =
       real_value("--validation-fraction", validation, {.min = 0, .max_exclusive = 1, .has_max = true});
-  s.test_fraction = s.test_data_path ? 0.0
-                                     : real_value("--test-fraction", test_fraction,
-                                                  {.min = 0, .max_exclusive = 1, .has_max = true});
+  s.test_fraction = s.test_data_path || s.dataset == kFashionMnist
+                        ? 0.0
+                        : real_value("--test-fraction", test_fraction, {.min = 0, .max_exclusive = 1, .has_max = true});
   s.split_seed = seed_value("--split-seed", split_seed);
   if (save_opt->count() > 0) s.save_path = non_empty("--save", save);
   if (log_opt->count() > 0) s.log_path = non_empty("--log", log);
@@ -224,7 +238,7 @@ ParsedCommand parse_evaluate(std::span<const std::string> args) {
 }  // namespace
 
 const std::vector<std::string>& bundled_dataset_names() {
-  static const std::vector<std::string> names = {"wdbc", "digits", "iris", "diabetes"};
+  static const std::vector<std::string> names = {"wdbc", "digits", "iris", "diabetes", kFashionMnist};
   return names;
 }
 

@@ -86,7 +86,9 @@ struct ParsedCommand {
 // args[0] is the program name (not used: messages and help always say nnk-train). Throws UsageError only.
 ParsedCommand parse_command_line(std::span<const std::string> args);
 
-// The names --dataset accepts: the data sets shipped in tools/data.
+// The names --dataset accepts: the data sets shipped in tools/data, and kFashionMnist.
 const std::vector<std::string>& bundled_dataset_names();
+// The one data set that is not a CSV file: Debian's Fashion-MNIST IDX files, with their own train / test split.
+inline constexpr const char* kFashionMnist = "fashion-mnist";
 
 }  // namespace nnk::train_cli

@@ -16,10 +16,11 @@
 
 namespace {
 
-// The CSV loader's messages already say file:line:column; its function name is noise on a command line.
+// The loaders' messages already name the file (and for a CSV line and column); their function names are noise on a
+// command line.
 std::string without_loader_prefix(std::string message) {
-  constexpr std::string_view prefix = "nnk::load_csv: ";
-  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  for (const std::string_view prefix : {"nnk::load_csv: ", "nnk::load_idx: "})
+    if (message.starts_with(prefix)) message.erase(0, prefix.size());
   return message;
 }
 

@@ -98,9 +98,21 @@ std::pair<double, double> mean_and_scale(ConstMatrixView y) {
   return {mean, scale > 0 && std::isfinite(scale) ? scale : 1.0};
 }
 
-Dataset load_training_data(const TrainSettings& s, std::string& path) {
-  path = s.dataset.empty() ? s.data_path : bundled_dataset_path(s.dataset, s.data_dir);
-  return s.target ? load_csv(path, *s.target) : load_csv(path, std::int64_t{-1});
+// The data named by --data or --dataset, and the test set where the data set comes with one.
+struct LoadedData {
+  Dataset data;
+  std::optional<Dataset> test;  // fashion-mnist: its t10k files
+  std::string source;           // the CSV file, or fashion-mnist's directory
+};
+
+LoadedData load_training_data(const TrainSettings& s) {
+  if (s.dataset == kFashionMnist) {
+    const FashionMnistFiles files = fashion_mnist_files(s.data_dir);
+    return {load_idx(files.train_images, files.train_labels), load_idx(files.test_images, files.test_labels),
+            files.directory};
+  }
+  const std::string path = s.dataset.empty() ? s.data_path : bundled_dataset_path(s.dataset, s.data_dir);
+  return {s.target ? load_csv(path, *s.target) : load_csv(path, std::int64_t{-1}), std::nullopt, path};
 }
 
 }  // namespace
@@ -109,8 +121,8 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   std::optional<ScopedNumThreads> threads;
   if (s.threads) threads.emplace(*s.threads);
 
-  std::string path;
-  Dataset data = load_training_data(s, path);
+  LoadedData loaded = load_training_data(s);
+  Dataset& data = loaded.data;
   const TargetEncoding target = infer_target(data.targets, s.task, data.target_name);
 
   // Outputs are checked before the work that produces them.
@@ -119,10 +131,14 @@ void run_train(const TrainSettings& s, std::FILE* out) {
     check_can_create("--save", sidecar_path(*s.save_path));
   }
 
-  // The train / test split; the test part comes from --test-data when given.
+  // The train / test split; the test part comes with the data set (fashion-mnist), or from --test-data when given.
   Dataset train, test;
   std::string split_text;
-  if (s.test_data_path) {
+  if (loaded.test) {
+    test = std::move(*loaded.test);
+    train = std::move(data);
+    split_text = std::to_string(test.examples()) + " test (the data set's own: its t10k files)";
+  } else if (s.test_data_path) {
     SelectedColumns columns = read_columns(*s.test_data_path, data.feature_names, data.target_name, true,
                                            "--test-data needs the target to test against");
     test = Dataset{.features = std::move(columns.features), .targets = std::move(*columns.target),
@@ -159,7 +175,7 @@ void run_train(const TrainSettings& s, std::FILE* out) {
 
   const auto validation_count =
       static_cast<long long>(std::llround(s.validation_fraction * static_cast<double>(train.examples())));
-  std::fprintf(out, "data: %s: %lld examples, %lld features, target '%s': %s\n", path.c_str(),
+  std::fprintf(out, "data: %s: %lld examples, %lld features, target '%s': %s\n", loaded.source.c_str(),
                static_cast<long long>(train.examples() + (s.test_data_path ? 0 : test.examples())),
                static_cast<long long>(train.features.rows()), train.target_name.c_str(), describe_task(target).c_str());
   std::fprintf(out, "split: %lld training (%lld of them for validation), %s; features standardized on the training split\n",
