@@ -58,12 +58,19 @@ void check_options(const FitOptions& options) {
 bool gather_finite_columns(ConstMatrixView source, const std::vector<std::int64_t>& indices, std::size_t first,
                            std::int64_t count, MatrixView target) {
   constexpr std::int64_t kFloatsPerTask = 64 * 1024;
+  constexpr std::int64_t kPrefetchAhead = 4;
   const std::int64_t rows = source.rows();
   std::atomic<bool> finite{true};
   cpu::parallel_for(count, std::max<std::int64_t>(1, kFloatsPerTask / std::max<std::int64_t>(rows, 1)),
                     [&](std::int64_t begin, std::int64_t end) {
                       bool chunk_finite = true;
                       for (std::int64_t j = begin; j < end; ++j) {
+                        // The source columns are scattered: ask for the one kPrefetchAhead columns on while this
+                        // one is copied, so that several are on their way from memory at once.
+                        if (j + kPrefetchAhead < end) {
+                          const float* ahead = source.col(indices[first + static_cast<std::size_t>(j + kPrefetchAhead)]);
+                          for (std::int64_t i = 0; i < rows; i += 16) __builtin_prefetch(ahead + i, 0, 2);
+                        }
                         std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), rows, target.col(j));
                         chunk_finite = chunk_finite && nn::all_finite(target.col_block(j, 1));
                       }
