@@ -111,13 +111,18 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, C
                      dropout_stream(state.spec.seed, step, previous), block.begin);
 }
 
-// The output layer's delta over one block, then dZ of every hidden layer from W before any update. The delta's cost
-// is not used: the update pass sums the cost over the whole batch, in an order fixed by the batch alone.
+// The output layer's delta over one block, then dZ of every hidden layer from W before any update. The cost must be
+// the sum over the whole batch in an order fixed by the batch alone: a block that is the whole batch keeps the cost
+// of its delta pass; otherwise the update region makes that pass again over the whole batch.
 void backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block) {
   Workspace& ws = state.workspace;
   const std::int64_t c0 = block.begin, n = block.columns();
   const MatrixView delta = ws.delta.col_block(c0, n);
-  nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
+  const double cost = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
+  if (n == y.cols()) {
+    ws.batch_loss = cost;
+    ws.batch_loss_known = true;
+  }
   ConstMatrixView dz = delta;
   for (std::size_t l = state.num_layers() - 1; l > 0; --l) {
     propagate_delta(state, l, dz, block, step);
@@ -135,6 +140,7 @@ struct ColumnWork {
 void column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step, ColumnWork work,
                  int threads) {
   const std::int64_t m = x.cols();
+  state.workspace.batch_loss_known = false;
   std::int64_t largest_layer = 0;
   for (std::size_t l = 0; l < state.num_layers(); ++l) largest_layer = std::max(largest_layer, state.units(l) * state.fan_in(l));
   const std::int64_t count = column_block_count(m, threads, largest_layer);
@@ -154,15 +160,16 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
   const std::int64_t m = y.cols();
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
   const int side_pieces = side.run != nullptr ? threads : 0;
-  const std::int64_t first_panel = side_pieces + 1;
+  const bool loss_task = !ws.batch_loss_known;
+  const std::int64_t first_panel = side_pieces + (loss_task ? 1 : 0);
   const Regularization reg{state.spec.l1, state.spec.l2};
-  double loss = 0;
+  double loss = ws.batch_loss;
   auto task = [&](std::int64_t i) {
     if (i < side_pieces) {  // first, so that the pieces start right away
       side.run(side.context, static_cast<int>(i), side_pieces);
       return;
     }
-    if (i == first_panel - 1) {  // the cost: one pass over the whole batch, whatever the blocks were
+    if (loss_task && i == first_panel - 1) {  // the cost: one pass over the whole batch, whatever the blocks were
       loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, ws.cost_delta.col_block(0, m));
       return;
     }
