@@ -43,8 +43,6 @@ struct Workspace {
   std::vector<Matrix> hidden_delta;   // hidden layer l: dZ[l]
   std::vector<WeightPanel> panels;    // the weight panels of the update pass (from the shapes; set once)
   std::vector<double> panel_costs;    // each panel's regularization cost, taken before its update
-  double batch_loss = 0;              // the step's loss over the whole batch, when its one block computed it
-  bool batch_loss_known = false;
   // Only for forward()/backward() (train_step needs neither): the copied input and g(Z).
   Matrix input;
   Matrix output;

@@ -19,8 +19,8 @@ void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer);
 
 // Updates the panel's columns of W[l] from dZ[l] (units x m) and input_rows, the panel's rows of the layer's input
 // (columns x m). Plain SGD without L1 is the dW GEMM itself: W = (1 - lr*l2) W - (lr/m) dZ input^T. Every other case
-// computes the panel's dW = (1/m) dZ input^T into a per-thread scratch that stays in cache (L2) and runs the optimizer kernel
-// on it right away: weight_grad is not written.
+// computes the panel's dW = (1/m) dZ input^T into a per-thread scratch that stays in cache (L2) and runs the
+// optimizer kernel on it right away: weight_grad is not written.
 void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
                          ConstMatrixView input_rows, const Optimizer& optimizer);
 

@@ -35,7 +35,8 @@ ColumnBlock column_block(std::int64_t m, std::int64_t count, std::int64_t index)
   return {boundary(index), boundary(index + 1)};
 }
 
-std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units, const std::vector<std::int64_t>& fan_in) {
+std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units,
+                                       const std::vector<std::int64_t>& fan_in) {
   std::vector<WeightPanel> panels;
   for (std::size_t l = 0; l < units.size(); ++l) {
     const std::int64_t columns = kPanelFloats / std::max<std::int64_t>(units[l], 1);

@@ -6,8 +6,9 @@
 // Failure: each batch is checked for NaN and infinity before its step (while it is gathered), each cost is checked,
 // and the parameters are scanned after each epoch. On any of these failures the network is put back to a snapshot
 // taken at the start of the epoch (a copy of the parameters and optimizer state per epoch, outside the
-// allocation-free train_step), so a failed fit leaves the network as it was after its last completed epoch. Checking the cost alone could not do this: the step whose cost is still finite may be the
-// one whose update writes the first NaN.
+// allocation-free train_step), so a failed fit leaves the network as it was after its last completed epoch.
+// Checking the cost alone could not do this: the step whose cost is still finite may be the one whose update writes
+// the first NaN.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -67,11 +68,14 @@ bool gather_finite_columns(ConstMatrixView source, const std::vector<std::int64_
                       for (std::int64_t j = begin; j < end; ++j) {
                         // The source columns are scattered: ask for the one kPrefetchAhead columns on while this
                         // one is copied, so that several are on their way from memory at once.
+                        const auto column = [&](std::int64_t k) {
+                          return source.col(indices[first + static_cast<std::size_t>(k)]);
+                        };
                         if (j + kPrefetchAhead < end) {
-                          const float* ahead = source.col(indices[first + static_cast<std::size_t>(j + kPrefetchAhead)]);
+                          const float* ahead = column(j + kPrefetchAhead);
                           for (std::int64_t i = 0; i < rows; i += 16) __builtin_prefetch(ahead + i, 0, 2);
                         }
-                        std::copy_n(source.col(indices[first + static_cast<std::size_t>(j)]), rows, target.col(j));
+                        std::copy_n(column(j), rows, target.col(j));
                         chunk_finite = chunk_finite && nn::all_finite(target.col_block(j, 1));
                       }
                       if (!chunk_finite) finite.store(false, std::memory_order_relaxed);
@@ -216,7 +220,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
                        restored_state(epoch));
         }
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
-        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, first + batch, std::min(batch, train_count - first - batch)};
+        const std::int64_t next_first = first + batch;
+        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, next_first, std::min(batch, train_count - next_first)};
         nn::SideTask side;
         if (next.columns > 0) {
           next.begin();

@@ -1,6 +1,7 @@
 #include "nn/training_pass.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
@@ -111,23 +112,25 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, C
                      dropout_stream(state.spec.seed, step, previous), block.begin);
 }
 
-// The output layer's delta over one block, then dZ of every hidden layer from W before any update. The cost must be
-// the sum over the whole batch in an order fixed by the batch alone: a block that is the whole batch keeps the cost
-// of its delta pass; otherwise the update region makes that pass again over the whole batch.
-void backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block) {
+// The output layer's delta over one block, then dZ of every hidden layer from W before any update. Returns the
+// block's loss (mean over its columns).
+double backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block) {
   Workspace& ws = state.workspace;
   const std::int64_t c0 = block.begin, n = block.columns();
   const MatrixView delta = ws.delta.col_block(c0, n);
-  const double cost = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
-  if (n == y.cols()) {
-    ws.batch_loss = cost;
-    ws.batch_loss_known = true;
-  }
+  const double loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
   ConstMatrixView dz = delta;
   for (std::size_t l = state.num_layers() - 1; l > 0; --l) {
     propagate_delta(state, l, dz, block, step);
     dz = ws.hidden_delta[l - 1].col_block(c0, n);
   }
+  return loss;
+}
+
+std::int64_t largest_layer_floats(const Network::State& state) {
+  std::int64_t largest = 0;
+  for (std::size_t l = 0; l < state.num_layers(); ++l) largest = std::max(largest, state.units(l) * state.fan_in(l));
+  return largest;
 }
 
 struct ColumnWork {
@@ -137,33 +140,36 @@ struct ColumnWork {
 };
 
 // The forward and/or backward work of every column block, each block carried through all of it on one thread.
-void column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step, ColumnWork work,
-                 int threads) {
+// The cost must be the loss over the whole batch in an order fixed by the batch alone: when one block is the whole
+// batch its delta pass is that, and its loss is returned; otherwise the update region makes the pass again.
+std::optional<double> column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                                  ColumnWork work, int threads) {
   const std::int64_t m = x.cols();
-  state.workspace.batch_loss_known = false;
-  std::int64_t largest_layer = 0;
-  for (std::size_t l = 0; l < state.num_layers(); ++l) largest_layer = std::max(largest_layer, state.units(l) * state.fan_in(l));
-  const std::int64_t count = column_block_count(m, threads, largest_layer);
+  const std::int64_t count = column_block_count(m, threads, largest_layer_floats(state));
+  std::optional<double> whole_batch_loss;
   run_tasks(count, [&](std::int64_t b) {
     const ColumnBlock block = column_block(m, count, b);
     if (block.columns() == 0) return;
     if (work.forward) forward_block(state, x, step, block, work.with_output);
-    if (work.backward) backward_block(state, y, step, block);
+    if (!work.backward) return;
+    const double loss = backward_block(state, y, step, block);
+    if (count == 1) whole_batch_loss = loss;
   });
+  return whole_batch_loss;
 }
 
 // Every layer's weight and bias gradients, applied by the optimizer (or kept, optimizer == nullptr), panel by panel;
 // and the cost J at the parameters before the update. Needs the column pass's dZ of every layer.
 double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer* optimizer,
-                      int threads, SideTask side) {
+                      int threads, std::optional<double> whole_batch_loss, SideTask side) {
   Workspace& ws = state.workspace;
   const std::int64_t m = y.cols();
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
   const int side_pieces = side.run != nullptr ? threads : 0;
-  const bool loss_task = !ws.batch_loss_known;
+  const bool loss_task = !whole_batch_loss.has_value();
   const std::int64_t first_panel = side_pieces + (loss_task ? 1 : 0);
   const Regularization reg{state.spec.l1, state.spec.l2};
-  double loss = ws.batch_loss;
+  double loss = whole_batch_loss.value_or(0.0);
   auto task = [&](std::int64_t i) {
     if (i < side_pieces) {  // first, so that the pieces start right away
       side.run(side.context, static_cast<int>(i), side_pieces);
@@ -176,10 +182,11 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
     const WeightPanel& panel = ws.panels[static_cast<std::size_t>(i - first_panel)];
     const std::size_t l = panel.layer;
     const ConstMatrixView dz = layer_delta(state, l, m);
-    const ConstMatrixView input_rows = layer_input(state, l, x, 0, m).block(panel.begin, 0, panel.end - panel.begin, m);
+    const std::int64_t columns = panel.end - panel.begin;
+    const ConstMatrixView input_rows = layer_input(state, l, x, 0, m).block(panel.begin, 0, columns, m);
     if (state.regularized())  // before this panel's update, which is the only write to these weights
       ws.panel_costs[static_cast<std::size_t>(i - first_panel)] =
-          nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, panel.end - panel.begin), reg);
+          nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, columns), reg);
     if (panel.begin == 0) {
       nnk::bias_gradient(dz, 1.0f / static_cast<float>(m), state.layers[l].bias_grad);  // db[l], whole batch
       if (optimizer != nullptr) update_bias(state, l, *optimizer);
@@ -190,11 +197,7 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
       weight_gradient_panel(state, panel, dz, input_rows);
     }
   };
-  if (threads == 1) {
-    for (std::int64_t i = 0; i < first_panel + panels; ++i) task(i);
-  } else {
-    run_tasks(first_panel + panels, task);
-  }
+  run_tasks(first_panel + panels, task);
   double cost = loss;
   if (state.regularized())
     for (const double panel_cost : ws.panel_costs) cost += panel_cost;
@@ -253,8 +256,8 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
-  column_pass(state, x, y, step, {.backward = true}, threads);
-  return parameter_pass(state, x, y, optimizer, threads, {});
+  const std::optional<double> loss = column_pass(state, x, y, step, {.backward = true}, threads);
+  return parameter_pass(state, x, y, optimizer, threads, loss, {});
 }
 
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
@@ -262,8 +265,8 @@ double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
-  column_pass(state, x, y, step, {.forward = true, .backward = true}, threads);
-  return parameter_pass(state, x, y, &optimizer, threads, side);
+  const std::optional<double> loss = column_pass(state, x, y, step, {.forward = true, .backward = true}, threads);
+  return parameter_pass(state, x, y, &optimizer, threads, loss, side);
 }
 
 float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
