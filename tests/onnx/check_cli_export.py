@@ -1,0 +1,106 @@
+"""ctest nnk_onnx_cli_export: nnk-train trains and saves models of each task, 'nnk-train export' writes them as
+ONNX, and on every row of the data set the ONNX graph (onnx's full checker, then onnx_graph_evaluator.py on the raw
+CSV columns, in the order the model's .json sidecar lists) agrees with 'nnk-train predict': the same class label and
+its probability within 1e-5, or the same regression value within 1e-5 in the network's units (divided by the
+target scale, relative to max(1, |value|) there).
+
+usage: check_cli_export.py NNK_TRAIN DATA_DIR WORK_DIR      exit 77 (ctest: skipped) without python3-onnx
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+try:
+    import numpy as np
+    import onnx
+except ImportError as e:
+    print(f"skipped: {e} (install python3-onnx)")
+    sys.exit(77)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_graph_evaluator import evaluate  # noqa: E402
+
+TOLERANCE = 1e-5
+
+# data set, training flags: every task and hidden activation, and a linear model.
+RUNS = [
+    ("iris", ["--layers", "8", "--activation", "tanh", "--epochs", "30"]),
+    ("iris", ["--layers", "none", "--epochs", "10"]),
+    ("wdbc", ["--layers", "16,8", "--activation", "relu", "--epochs", "10"]),
+    ("digits", ["--layers", "32", "--activation", "sigmoid", "--epochs", "3"]),
+    ("diabetes", ["--layers", "16", "--activation", "identity", "--epochs", "20"]),
+    ("diabetes", ["--layers", "16,16", "--activation", "relu", "--epochs", "20"]),
+]
+
+
+def run(args):
+    done = subprocess.run(args, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)}: exit {done.returncode}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_run(nnk_train, data_dir, work, index, dataset, flags):
+    model = os.path.join(work, f"{index}_{dataset}.nnk")
+    output = os.path.join(work, f"{index}_{dataset}.onnx")
+    predictions = os.path.join(work, f"{index}_{dataset}.predictions.csv")
+    data = os.path.join(data_dir, dataset + ".csv")
+    run([nnk_train, "--dataset", dataset, *flags, "--progress", "none", "--save", model])
+    summary = run([nnk_train, "export", "--model", model, "--output", output])
+    run([nnk_train, "predict", "--model", model, "--data", data, "--output", predictions])
+
+    with open(model + ".json") as f:
+        sidecar = json.load(f)
+    graph = onnx.load(output)
+    onnx.checker.check_model(graph, full_check=True)
+    metadata = {p.key: p.value for p in graph.metadata_props}
+    if json.loads(metadata["feature_names"]) != sidecar["features"]:
+        return f"{output}: feature_names {metadata['feature_names']} differ from the sidecar's {sidecar['features']}"
+    rows = read_csv(data)
+    x = np.array([[float(row[name]) for name in sidecar["features"]] for row in rows], dtype=np.float32)
+    (out,) = graph.graph.output
+    got = evaluate(graph, {"features": x})[out.name]
+    expected = read_csv(predictions)
+
+    worst = 0.0
+    for i, (onnx_row, nnk_row) in enumerate(zip(got, expected)):
+        if sidecar["task"] == "regression":
+            value, mean, scale = float(nnk_row["prediction"]), sidecar["target_mean"], sidecar["target_scale"]
+            error = abs(onnx_row[0] - value) / (scale * max(1.0, abs(value - mean) / scale))
+        else:
+            labels = json.loads(metadata["class_labels"])
+            # binary: the graph gives P(second class); predict writes the more likely class and its probability
+            p = np.array([1.0 - onnx_row[0], onnx_row[0]]) if sidecar["task"] == "binary" else onnx_row
+            k = labels.index(nnk_row["prediction"])
+            error = abs(p[k] - float(nnk_row["probability"]))
+            if p.max() - p[k] > TOLERANCE:
+                return f"{output} row {i}: predict says {nnk_row['prediction']}, the graph {labels[int(p.argmax())]}"
+        if not error <= TOLERANCE:
+            return f"{output} row {i}: graph {onnx_row}, predict {dict(nnk_row)} (difference {error:.2e})"
+        worst = max(worst, error)
+    print(summary.rstrip())
+    print(f"  {len(rows)} rows of {dataset}.csv ({' '.join(flags)}): checker ok, the graph agrees with predict, "
+          f"largest difference {worst:.1e}")
+    return None
+
+
+def main():
+    nnk_train, data_dir, work = sys.argv[1:4]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    failures = [f for f in (check_run(nnk_train, data_dir, work, i, *r) for i, r in enumerate(RUNS)) if f]
+    for failure in failures:
+        print("FAILED", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
