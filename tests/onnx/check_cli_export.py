@@ -1,8 +1,9 @@
 """ctest nnk_onnx_cli_export: nnk-train trains and saves models of each task, 'nnk-train export' writes them as
 ONNX, and on every row of the data set the ONNX graph (onnx's full checker, then onnx_graph_evaluator.py on the raw
-CSV columns, in the order the model's .json sidecar lists) agrees with 'nnk-train predict': the same class label and
-its probability within 1e-5, or the same regression value within 1e-5 in the network's units (divided by the
-target scale, relative to max(1, |value|) there).
+CSV columns, in the order the model's .json sidecar lists; and OpenCV's dnn module, a real runtime, where
+python3-opencv is installed) agrees with 'nnk-train predict': the same class label and its probability within 1e-5,
+or the same regression value within 1e-5 in the network's units (divided by the target scale, relative to
+max(1, |value|) there).
 
 usage: check_cli_export.py NNK_TRAIN DATA_DIR WORK_DIR      exit 77 (ctest: skipped) without python3-onnx
 """
@@ -22,6 +23,7 @@ except ImportError as e:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onnx_graph_evaluator import evaluate  # noqa: E402
+from opencv_runtime import opencv_outputs  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -67,29 +69,43 @@ def check_run(nnk_train, data_dir, work, index, dataset, flags):
     rows = read_csv(data)
     x = np.array([[float(row[name]) for name in sidecar["features"]] for row in rows], dtype=np.float32)
     (out,) = graph.graph.output
-    got = evaluate(graph, {"features": x})[out.name]
     expected = read_csv(predictions)
+    runtimes = [("numpy evaluator", evaluate(graph, {"features": x})[out.name])]
+    opencv = opencv_outputs(output, x)
+    if opencv is not None:
+        runtimes.append(("OpenCV dnn " + opencv[0], opencv[1]))
+    agreed = []
+    for runtime, got in runtimes:
+        failure, worst = compare_rows(got, expected, sidecar, json.loads(metadata.get("class_labels", "[]")))
+        if failure:
+            return f"{output}: {runtime}: {failure}"
+        agreed.append(f"{runtime} (largest difference {worst:.1e})")
+    print(summary.rstrip())
+    print(f"  {len(rows)} rows of {dataset}.csv ({' '.join(flags)}): checker ok; agree with predict: "
+          + ", ".join(agreed))
+    return None
 
+
+def compare_rows(got, expected, sidecar, labels):
+    """The first row where a graph output differs from predict's line, and the largest difference."""
+    if len(got) != len(expected):
+        return f"{len(got)} rows from the graph, {len(expected)} from predict", 0.0
     worst = 0.0
-    for i, (onnx_row, nnk_row) in enumerate(zip(got, expected)):
+    for i, (graph_row, nnk_row) in enumerate(zip(got, expected)):
         if sidecar["task"] == "regression":
             value, mean, scale = float(nnk_row["prediction"]), sidecar["target_mean"], sidecar["target_scale"]
-            error = abs(onnx_row[0] - value) / (scale * max(1.0, abs(value - mean) / scale))
+            error = abs(graph_row[0] - value) / (scale * max(1.0, abs(value - mean) / scale))
         else:
-            labels = json.loads(metadata["class_labels"])
             # binary: the graph gives P(second class); predict writes the more likely class and its probability
-            p = np.array([1.0 - onnx_row[0], onnx_row[0]]) if sidecar["task"] == "binary" else onnx_row
+            p = np.array([1.0 - graph_row[0], graph_row[0]]) if sidecar["task"] == "binary" else graph_row
             k = labels.index(nnk_row["prediction"])
             error = abs(p[k] - float(nnk_row["probability"]))
             if p.max() - p[k] > TOLERANCE:
-                return f"{output} row {i}: predict says {nnk_row['prediction']}, the graph {labels[int(p.argmax())]}"
+                return f"row {i}: predict says {nnk_row['prediction']}, the graph {labels[int(p.argmax())]}", worst
         if not error <= TOLERANCE:
-            return f"{output} row {i}: graph {onnx_row}, predict {dict(nnk_row)} (difference {error:.2e})"
+            return f"row {i}: graph {graph_row}, predict {dict(nnk_row)} (difference {error:.2e})", worst
         worst = max(worst, error)
-    print(summary.rstrip())
-    print(f"  {len(rows)} rows of {dataset}.csv ({' '.join(flags)}): checker ok, the graph agrees with predict, "
-          f"largest difference {worst:.1e}")
-    return None
+    return None, worst
 
 
 def main():

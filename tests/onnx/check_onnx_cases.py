@@ -1,5 +1,5 @@
 """ctest nnk_onnx_graph_evaluation: every exported case passes onnx's full checker, and the graph evaluated by
-onnx_graph_evaluator.py gives what nnk computed (Network::predict after nnk's standardization, target scaling in
+onnx_graph_evaluator.py (and by OpenCV's dnn module, where python3-opencv is installed) gives what nnk computed (Network::predict after nnk's standardization, target scaling in
 double) within 1e-5: absolutely for probabilities; for regression values, in the network's own units (divided by
 the target scale) and relative to max(1, |value|) there, since nnk's float output is rounded before it is scaled.
 
@@ -19,6 +19,7 @@ except ImportError as e:  # CI installs python3-onnx (tools/install-deps.sh); el
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onnx_graph_evaluator import evaluate  # noqa: E402
+from opencv_runtime import opencv_outputs  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -30,17 +31,23 @@ def check_case(directory, name):
     x = np.loadtxt(os.path.join(directory, name + ".inputs.txt"), ndmin=2).astype(np.float32)
     expected = np.loadtxt(os.path.join(directory, name + ".expected.txt"), ndmin=2)
     (output,) = model.graph.output
-    got = evaluate(model, {"features": x})[output.name]
-    if got.shape != expected.shape:
-        return f"{name}: output shape {got.shape}, nnk gave {expected.shape}"
-    error = np.abs(got - expected)
-    if output.name == "values":
-        mean, scale = np.loadtxt(os.path.join(directory, name + ".target.txt"))
-        error /= scale * np.maximum(1.0, np.abs(expected - mean) / scale)
-    worst = np.unravel_index(np.argmax(error), error.shape)
-    print(f"{name}: {output.name} {got.shape}, checker ok, largest difference {error[worst]:.2e} at {worst}")
-    if not error[worst] <= TOLERANCE:
-        return f"{name}: row {worst[0]} column {worst[1]}: graph {got[worst]!r}, nnk {expected[worst]!r}"
+    runtimes = [("numpy evaluator", evaluate(model, {"features": x})[output.name])]
+    opencv = opencv_outputs(path, x)
+    if opencv is not None:
+        runtimes.append(("OpenCV dnn " + opencv[0], opencv[1]))
+    agreed = []
+    for runtime, got in runtimes:
+        if got.shape != expected.shape:
+            return f"{name}: {runtime}: output shape {got.shape}, nnk gave {expected.shape}"
+        error = np.abs(got - expected)
+        if output.name == "values":
+            mean, scale = np.loadtxt(os.path.join(directory, name + ".target.txt"))
+            error /= scale * np.maximum(1.0, np.abs(expected - mean) / scale)
+        worst = np.unravel_index(np.argmax(error), error.shape)
+        if not error[worst] <= TOLERANCE:
+            return f"{name}: {runtime}: row {worst[0]} column {worst[1]}: {got[worst]!r}, nnk {expected[worst]!r}"
+        agreed.append(f"{runtime} {error[worst]:.1e}")
+    print(f"{name}: {output.name} {expected.shape}, checker ok; largest difference from nnk: " + ", ".join(agreed))
     return None
 
 

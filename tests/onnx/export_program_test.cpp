@@ -62,8 +62,8 @@ TEST_F(ExportProgram, WritesTheFileAndSaysWhatItsColumnsAre) {
   EXPECT_EQ(r.err, "");
   const std::string bytes = std::to_string(fs::file_size(output));
   EXPECT_EQ(r.out, "wrote " + output + " (ONNX, opset 13, " + bytes + " bytes)\n"
-                   "  input  features [N, 4]: sepal_length, sepal_width, petal_length, petal_width (raw values; "
-                   "the order is the metadata's feature_names)\n"
+                   "  input  features [N, 4]: raw values of sepal_length, sepal_width, petal_length, petal_width "
+                   "(4 columns, in the order of the metadata's feature_names)\n"
                    "  output probabilities [N, 3]: the probability of each class of species: 0, 1, 2\n");
   EXPECT_NE(read_text(output), "an old file");
   for (const auto& entry : fs::directory_iterator(dir_))  // no temporary file left next to it

@@ -21,12 +21,12 @@ std::string label_text(double label) {
   return text;
 }
 
-// "a, b, c"; a long list as its first names and a count.
+// "a, b, c"; a long list as its first names and "...".
 std::string joined(const std::vector<std::string>& items) {
   constexpr std::size_t kShown = 12;
   std::string text;
   for (std::size_t i = 0; i < items.size() && i < kShown; ++i) text += (i > 0 ? ", " : "") + items[i];
-  if (items.size() > kShown) text += ", ... (" + std::to_string(items.size()) + " in all)";
+  if (items.size() > kShown) text += ", ...";
   return text;
 }
 
@@ -64,8 +64,9 @@ void run_export(const ExportSettings& s, std::FILE* out) {
   const bool regression = bundle.target.task == Task::Regression;
   std::fprintf(out, "wrote %s (ONNX, opset %d, %llu bytes)\n", s.output_path.c_str(), kOnnxOpsetVersion,
                static_cast<unsigned long long>(std::filesystem::file_size(s.output_path)));
-  std::fprintf(out, "  input  %s [N, %lld]: %s (raw values; the order is the metadata's feature_names)\n",
-               kOnnxInputName, static_cast<long long>(bundle.network.inputs()), joined(bundle.feature_names).c_str());
+  const auto inputs = static_cast<long long>(bundle.network.inputs());
+  std::fprintf(out, "  input  %s [N, %lld]: raw values of %s (%lld columns, in the order of the metadata's "
+               "feature_names)\n", kOnnxInputName, inputs, joined(bundle.feature_names).c_str(), inputs);
   std::fprintf(out, "  output %s [N, %lld]: %s\n", regression ? kOnnxValuesName : kOnnxProbabilitiesName,
                static_cast<long long>(bundle.network.outputs()), output_text(bundle, p).c_str());
   std::fflush(out);
