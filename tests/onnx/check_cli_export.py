@@ -22,8 +22,7 @@ except ImportError as e:
     sys.exit(77)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_graph_evaluator import evaluate  # noqa: E402
-from opencv_runtime import opencv_outputs  # noqa: E402
+from onnx_runtimes import run_graph  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -68,14 +67,9 @@ def check_run(nnk_train, data_dir, work, index, dataset, flags):
         return f"{output}: feature_names {metadata['feature_names']} differ from the sidecar's {sidecar['features']}"
     rows = read_csv(data)
     x = np.array([[float(row[name]) for name in sidecar["features"]] for row in rows], dtype=np.float32)
-    (out,) = graph.graph.output
     expected = read_csv(predictions)
-    runtimes = [("numpy evaluator", evaluate(graph, {"features": x})[out.name])]
-    opencv = opencv_outputs(output, x)
-    if opencv is not None:
-        runtimes.append(("OpenCV dnn " + opencv[0], opencv[1]))
     agreed = []
-    for runtime, got in runtimes:
+    for runtime, got in run_graph(output, graph, x):
         failure, worst = compare_rows(got, expected, sidecar, json.loads(metadata.get("class_labels", "[]")))
         if failure:
             return f"{output}: {runtime}: {failure}"

@@ -18,8 +18,7 @@ except ImportError as e:  # CI installs python3-onnx (tools/install-deps.sh); el
     sys.exit(77)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_graph_evaluator import evaluate  # noqa: E402
-from opencv_runtime import opencv_outputs  # noqa: E402
+from onnx_runtimes import run_graph  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -31,12 +30,8 @@ def check_case(directory, name):
     x = np.loadtxt(os.path.join(directory, name + ".inputs.txt"), ndmin=2).astype(np.float32)
     expected = np.loadtxt(os.path.join(directory, name + ".expected.txt"), ndmin=2)
     (output,) = model.graph.output
-    runtimes = [("numpy evaluator", evaluate(model, {"features": x})[output.name])]
-    opencv = opencv_outputs(path, x)
-    if opencv is not None:
-        runtimes.append(("OpenCV dnn " + opencv[0], opencv[1]))
     agreed = []
-    for runtime, got in runtimes:
+    for runtime, got in run_graph(path, model, x):
         if got.shape != expected.shape:
             return f"{name}: {runtime}: output shape {got.shape}, nnk gave {expected.shape}"
         error = np.abs(got - expected)
