@@ -1,7 +1,8 @@
 """ctest nnk_onnx_graph_evaluation: every exported case passes onnx's full checker, and the graph evaluated by
-onnx_graph_evaluator.py (and by OpenCV's dnn module, where python3-opencv is installed) gives what nnk computed (Network::predict after nnk's standardization, target scaling in
-double) within 1e-5: absolutely for probabilities; for regression values, in the network's own units (divided by
-the target scale) and relative to max(1, |value|) there, since nnk's float output is rounded before it is scaled.
+onnx_graph_evaluator.py (and by OpenCV's dnn module, where python3-opencv is installed) gives what nnk computed
+(Network::predict after nnk's standardization, target scaling in double) within 1e-5: absolutely for
+probabilities; for regression values, in the network's own units (divided by the target scale) and relative to
+max(1, |value|) there, since nnk's float output is rounded before it is scaled.
 
 usage: check_onnx_cases.py WRITE_CASES_PROGRAM WORK_DIR      exit 77 (ctest: skipped) without python3-onnx
 """

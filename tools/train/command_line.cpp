@@ -243,8 +243,10 @@ ParsedCommand parse_export(std::span<const std::string> args) {
                "nnk-train export");
   app.set_version_flag("--version", version_text());
   std::string model, output;
-  app.add_option("--model", model, "Model file saved by nnk-train --save (with its .json sidecar)")->type_name("FILE")->required();
-  app.add_option("--output", output, "ONNX file to write (replaced only once it is complete)")->type_name("FILE")->required();
+  app.add_option("--model", model, "Model file saved by nnk-train --save (with its .json sidecar)")
+      ->type_name("FILE")->required();
+  app.add_option("--output", output, "ONNX file to write (replaced only once it is complete)")
+      ->type_name("FILE")->required();
   if (auto shown = run_cli11(app, args)) return {ShowText{*shown}};
   return {ExportSettings{.model_path = non_empty("--model", model), .output_path = non_empty("--output", output)}};
 }

@@ -34,7 +34,8 @@ OnnxPreprocessing onnx_preprocessing(const ModelBundle& bundle) {
   OnnxPreprocessing p{.feature_mean = bundle.feature_mean,
                       .feature_scale = bundle.feature_scale,
                       .feature_names = bundle.feature_names,
-                      .metadata = {{"target", bundle.target_name}, {"task", std::string(to_string(bundle.target.task))}}};
+                      .metadata = {{"target", bundle.target_name},
+                                   {"task", std::string(to_string(bundle.target.task))}}};
   if (bundle.target.task == Task::Regression) {
     p.target_mean = bundle.target_mean;
     p.target_scale = bundle.target_scale;
