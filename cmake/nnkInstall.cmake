@@ -8,8 +8,16 @@ set(NNK_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/nnk)
 install(TARGETS nnk EXPORT nnkTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY include/nnk DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+install(DIRECTORY include/nnk DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp"
+        PATTERN onnx.hpp EXCLUDE)
 install(EXPORT nnkTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
+
+# The optional nnk::onnx, in an export set of its own: find_package(nnk COMPONENTS onnx) loads it.
+if(TARGET nnk_onnx)
+  install(TARGETS nnk_onnx EXPORT nnkOnnxTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(FILES include/nnk/onnx.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/nnk)
+  install(EXPORT nnkOnnxTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
+endif()
 
 configure_package_config_file(cmake/nnkConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/nnkConfig.cmake
                               INSTALL_DESTINATION ${NNK_CMAKE_DIR})

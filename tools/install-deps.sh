@@ -15,6 +15,8 @@ packages=(
   libbenchmark-dev                   # benchmarks
   libblas-test                       # netlib's BLAS testers, run against nnk_blas
   libcli11-dev nlohmann-json3-dev    # tools: argument parsing, JSON output
+  libonnx-dev libprotobuf-dev        # nnk::onnx, the optional ONNX export (no protoc needed: no .proto is compiled)
+  python3-onnx python3-opencv        # its tests: onnx's checker (numpy comes along), OpenCV's dnn as a runtime
 )
 for flag in "$@"; do
   case "$flag" in

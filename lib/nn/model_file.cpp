@@ -9,10 +9,6 @@
 //                        then per layer W (units x fan_in, column-major) and b (units), f32 each
 //    20+body   u64       FNV-1a 64 of every byte before it
 // All values little-endian; floats as their IEEE-754 bits, so parameters round-trip exactly.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -21,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "nn/byte_io.hpp"
 #include "nnk/checksum.hpp"
 #include "nn/network_spec.hpp"
@@ -66,41 +63,6 @@ std::vector<std::uint8_t> encode(const Network::State& state) {
   return std::move(file.buffer());
 }
 
-[[noreturn]] void fail_write(const std::string& path, const std::string& what, int error) {
-  detail::fail("nnk::Network::save: cannot write '", path, "': ", what, ": ", std::strerror(error));
-}
-
-// Writes all bytes to a new file next to `path`, flushes it to disk, and renames it over `path`: a reader sees
-// the old file or the new one, never a partial one. The temporary file is removed on failure.
-void write_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  static std::atomic<std::uint64_t> counter{0};
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) fail_write(path, "creating the temporary file '" + temporary + "'", errno);
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : EIO;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      fail_write(path, "writing '" + temporary + "'", error);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    fail_write(path, "flushing '" + temporary + "'", error);
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    fail_write(path, "renaming '" + temporary + "' into place", error);
-  }
-}
-
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) detail::fail("nnk::Network::load: cannot open '", path, "': ", std::strerror(errno));
@@ -139,7 +101,10 @@ NetworkSpec decode_spec(nn::ByteReader& in, const std::string& path) {
 
 }  // namespace
 
-void Network::save(const std::string& path) const { write_atomically(path, encode(*state_)); }
+void Network::save(const std::string& path) const {
+  const std::vector<std::uint8_t> bytes = encode(*state_);
+  detail::write_file_atomically("nnk::Network::save", path, bytes.data(), bytes.size());
+}
 
 Network Network::load(const std::string& path) {
   const std::vector<std::uint8_t> bytes = read_file(path);

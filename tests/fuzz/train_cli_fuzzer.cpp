@@ -65,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
       check_model_paths(predict->model_path, predict->data_path, predict->threads);
     if (const auto* evaluate = std::get_if<cli::EvaluateSettings>(&parsed.command))
       check_model_paths(evaluate->model_path, evaluate->data_path, evaluate->threads);
+    if (const auto* exported = std::get_if<cli::ExportSettings>(&parsed.command))
+      check(!exported->model_path.empty() && !exported->output_path.empty(), "export: empty --model or --output");
     if (const auto* shown = std::get_if<cli::ShowText>(&parsed.command))
       check(!shown->text.empty(), "--help or --version with no text");
   } catch (const cli::UsageError& e) {

@@ -184,7 +184,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{"--dataset", "iris", "--epochs", "1", "--epochs", "2"}, "--epochs"},
         BadCase{{"--dataset", "iris", "--frobnicate"}, "--frobnicate"},
         BadCase{{"--dataset", "iris", "stray"}, "stray"},
-        BadCase{{"predcit", "--model", "m"}, "unknown subcommand 'predcit'; expected train, predict or evaluate"},
+        BadCase{{"predcit", "--model", "m"}, "unknown subcommand 'predcit'; expected train, predict, evaluate or export"},
         BadCase{{"predict", "--data", "d.csv"}, "--model is required"},
         BadCase{{"predict", "--model", "m.nnk"}, "--data is required"},
         BadCase{{"predict", "--model", "m", "--data", "d", "--epochs", "3"}, "--epochs"},

@@ -77,6 +77,7 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   app.footer("Subcommands (see nnk-train <subcommand> --help):\n"
              "  nnk-train predict --model FILE --data FILE [--output FILE]\n"
              "  nnk-train evaluate --model FILE --data FILE\n"
+             "  nnk-train export --model FILE --output FILE   (ONNX)\n"
              "Bundled data sets: wdbc, digits, iris, diabetes (CSV files); fashion-mnist (Debian's\n"
              "dataset-fashion-mnist package: its 60,000 training and 10,000 test images, no --test-fraction).");
 
@@ -235,6 +236,21 @@ ParsedCommand parse_evaluate(std::span<const std::string> args) {
   return {s};
 }
 
+ParsedCommand parse_export(std::span<const std::string> args) {
+  CLI::App app("Writes the model as an ONNX file (opset 13: Gemm, Relu/Tanh/Sigmoid/Softmax, Sub/Div for the\n"
+               "standardization, Mul/Add for a regression target's units). Input 'features' [N, features] in the\n"
+               "order of the model's .json sidecar; output 'probabilities' (binary: P(second class)) or 'values'.",
+               "nnk-train export");
+  app.set_version_flag("--version", version_text());
+  std::string model, output;
+  app.add_option("--model", model, "Model file saved by nnk-train --save (with its .json sidecar)")
+      ->type_name("FILE")->required();
+  app.add_option("--output", output, "ONNX file to write (replaced only once it is complete)")
+      ->type_name("FILE")->required();
+  if (auto shown = run_cli11(app, args)) return {ShowText{*shown}};
+  return {ExportSettings{.model_path = non_empty("--model", model), .output_path = non_empty("--output", output)}};
+}
+
 }  // namespace
 
 const std::vector<std::string>& bundled_dataset_names() {
@@ -249,8 +265,9 @@ ParsedCommand parse_command_line(std::span<const std::string> args) {
   if (first == "train") return parse_train(rest.subspan(1));
   if (first == "predict") return parse_predict(rest.subspan(1));
   if (first == "evaluate") return parse_evaluate(rest.subspan(1));
+  if (first == "export") return parse_export(rest.subspan(1));
   if (!first.empty() && first.front() != '-')
-    throw UsageError("unknown subcommand " + quote_value(first) + "; expected train, predict or evaluate (or options)");
+    throw UsageError("unknown subcommand " + quote_value(first) + "; expected train, predict, evaluate or export (or options)");
   return parse_train(rest);
 }
 

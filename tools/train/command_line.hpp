@@ -3,6 +3,7 @@
 //   nnk-train [train] (--dataset NAME | --data FILE) [--target COLUMN] [options]    train, test, optionally save
 //   nnk-train predict --model FILE --data FILE [--output FILE]                       one prediction per row
 //   nnk-train evaluate --model FILE --data FILE                                      metrics on labelled data
+//   nnk-train export --model FILE --output FILE                                      the model as an ONNX file
 //
 // parse_command_line never exits, prints or touches files (a fuzzer calls it with arbitrary arguments): every
 // mistake is a UsageError with a one-line message naming the flag and the value.
@@ -74,13 +75,19 @@ struct EvaluateSettings {
   std::optional<int> threads;
 };
 
+// nnk-train export: the model bundle (model file + its .json sidecar) as an ONNX model (nnk::export_onnx).
+struct ExportSettings {
+  std::string model_path;
+  std::string output_path;
+};
+
 // --help / --version: the text to print (to stdout, exit status 0).
 struct ShowText {
   std::string text;
 };
 
 struct ParsedCommand {
-  std::variant<TrainSettings, PredictSettings, EvaluateSettings, ShowText> command;
+  std::variant<TrainSettings, PredictSettings, EvaluateSettings, ExportSettings, ShowText> command;
 };
 
 // args[0] is the program name (not used: messages and help always say nnk-train). Throws UsageError only.

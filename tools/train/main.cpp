@@ -12,6 +12,7 @@
 
 #include "command_line.hpp"
 #include "model_commands.hpp"
+#include "model_export.hpp"
 #include "train_command.hpp"
 
 namespace {
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
           if constexpr (std::is_same_v<T, ShowText>) std::fputs(command.text.c_str(), stdout);
           else if constexpr (std::is_same_v<T, TrainSettings>) run_train(command, stdout);
           else if constexpr (std::is_same_v<T, PredictSettings>) run_predict(command, stdout);
-          else run_evaluate(command, stdout);
+          else if constexpr (std::is_same_v<T, EvaluateSettings>) run_evaluate(command, stdout);
+          else run_export(command, stdout);
         },
         parsed.command);
     return 0;
