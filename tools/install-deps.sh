@@ -3,7 +3,8 @@
 #   tools/install-deps.sh                  build, tests, benchmarks and tools
 #   tools/install-deps.sh --peers          also OpenBLAS and oneDNN, the optional benchmark peers
 #   tools/install-deps.sh --plots          also matplotlib, for tools/plot_metrics.py
-#   tools/install-deps.sh --reliability    also clang and its sanitizer/libFuzzer runtimes (fuzz and TSan builds)
+#   tools/install-deps.sh --reliability    also clang and its sanitizer/libFuzzer runtimes (fuzz and TSan builds),
+#                                          and OpenCV (a second runtime for the ONNX export tests)
 #   tools/install-deps.sh --datasets       also Fashion-MNIST (nnk-train --dataset fashion-mnist; 30 MB)
 # Flags combine: tools/install-deps.sh --plots --reliability
 set -euo pipefail
@@ -16,13 +17,13 @@ packages=(
   libblas-test                       # netlib's BLAS testers, run against nnk_blas
   libcli11-dev nlohmann-json3-dev    # tools: argument parsing, JSON output
   libonnx-dev libprotobuf-dev        # nnk::onnx, the optional ONNX export (no protoc needed: no .proto is compiled)
-  python3-onnx python3-opencv        # its tests: onnx's checker (numpy comes along), OpenCV's dnn as a runtime
+  python3-onnx                       # its tests: onnx's checker (numpy comes along)
 )
 for flag in "$@"; do
   case "$flag" in
     --peers) packages+=(libopenblas-dev libdnnl-dev) ;;
     --plots) packages+=(python3 python3-matplotlib) ;;
-    --reliability) packages+=(clang libclang-rt-14-dev) ;;
+    --reliability) packages+=(clang libclang-rt-14-dev python3-opencv) ;;
     --datasets) packages+=(dataset-fashion-mnist) ;;
     *) echo "install-deps.sh: unknown flag '$flag' (expected --peers, --plots, --reliability or --datasets)" >&2; exit 2 ;;
   esac
