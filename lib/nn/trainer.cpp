@@ -220,6 +220,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   if (!options.resume_from.empty()) {
     nn::CheckpointContents resumed = nn::read_checkpoint(kFunction, options.resume_from);
     nn::check_resumable(kFunction, options.resume_from, resumed, state.spec, checkpoint.settings);
+    if (resumed.info.epoch > options.epochs)
+      detail::fail(kFunction, ": cannot resume from '", options.resume_from, "': it holds ", resumed.info.epoch,
+                   " completed epochs, more than options.epochs = ", options.epochs, " in total");
     resumed.current.restore(mutable_state);
     if (resumed.best_epoch > 0) {
       early_stopping.best_state() = std::move(resumed.best);

@@ -185,6 +185,9 @@ TEST_F(CheckpointRefusal, OfOtherDataOrOptions) {
   FitOptions scheduled = options_;
   scheduled.schedule = {.kind = ScheduleKind::Exponential, .gamma = 0.9};
   expect_refused(spec_, x_, scheduled, {"options.schedule constant", "exponential:0.9"});
+  FitOptions fewer = options_;
+  fewer.epochs = 1;
+  expect_refused(spec_, x_, fewer, {"it holds 2 completed epochs, more than options.epochs = 1"});
   EXPECT_EQ(file_bytes(path_), bytes_);
 }
 

@@ -159,8 +159,9 @@ TEST(TrainingControlProgram, ResumeAfterSigkillSavesTheBytesOfAnUninterruptedRun
   ASSERT_LT(killed_at, 30);
   EXPECT_FALSE(std::filesystem::exists(dir + "/killed.nnk"));
 
+  // On one thread: the model does not depend on the thread count, so neither may a resume.
   const RunResult resumed = run_nnk_train(
-      with(run_flags(dir + "/resumed.nnk"), {"--resume", checkpoint, "--checkpoint", checkpoint}));
+      with(run_flags(dir + "/resumed.nnk"), {"--resume", checkpoint, "--checkpoint", checkpoint, "--threads", "1"}));
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("resuming from " + checkpoint + ": " + std::to_string(killed_at) + " of 30 epochs done"),
             std::string::npos)
