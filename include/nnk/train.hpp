@@ -85,6 +85,9 @@ class EpochCallback {
     using Result = std::invoke_result_t<F&, const EpochReport&>;
     static_assert(std::is_void_v<Result> || std::same_as<Result, EpochAction>,
                   "on_epoch must return void or nnk::EpochAction");
+    if constexpr (std::is_pointer_v<F> || requires { typename F::result_type; }) {  // std::function, function pointer
+      if (!f) return;  // an empty one is no callback
+    }
     if constexpr (std::is_void_v<Result>) {
       call_ = [f = std::move(f)](const EpochReport& r) mutable {
         f(r);

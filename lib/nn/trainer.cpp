@@ -171,6 +171,35 @@ void check_held_out(const char* name, ConstMatrixView data, const std::vector<st
                columns[static_cast<std::size_t>(e.col)], " (held out for validation)");
 }
 
+// Checks the checkpoint of options.resume_from against this run, then puts its state into `state` and
+// early_stopping. Returns the first epoch to run: options.epochs + 1 when that run had stopped early.
+std::int64_t resume(Network::State& state, const FitOptions& options, const nn::RunSettings& settings,
+                    nn::EarlyStopping& early_stopping) {
+  nn::CheckpointContents resumed = nn::read_checkpoint(kFunction, options.resume_from);
+  nn::check_resumable(kFunction, options.resume_from, resumed, state.spec, settings);
+  if (resumed.info.epoch > options.epochs)
+    detail::fail(kFunction, ": cannot resume from '", options.resume_from, "': it holds ", resumed.info.epoch,
+                 " completed epochs, more than options.epochs = ", options.epochs, " in total");
+  resumed.current.restore(state);
+  if (resumed.best_epoch > 0) {
+    early_stopping.best_state() = std::move(resumed.best);
+    early_stopping.set_best(resumed.best_epoch, resumed.best_loss);
+  }
+  return resumed.info.finished ? options.epochs + 1 : resumed.info.epoch + 1;
+}
+
+// The checkpoint after `epoch`: `contents` keeps the run's info and settings between writes.
+void write_epoch_checkpoint(const Network::State& state, const std::string& path, std::int64_t epoch, bool finished,
+                            const nn::EarlyStopping& early_stopping, nn::CheckpointContents& contents) {
+  contents.info.epoch = epoch;
+  contents.info.finished = finished;
+  contents.current.take(state);
+  contents.best_epoch = early_stopping.best_epoch();
+  contents.best_loss = early_stopping.best_loss();
+  if (contents.best_epoch > 0) contents.best = early_stopping.best_state();
+  nn::write_checkpoint(kFunction, path, contents);
+}
+
 }  // namespace
 
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
@@ -218,21 +247,11 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   std::int64_t first_epoch = 1;
   Network::State& mutable_state = NetworkAccess::state(net);
   if (!options.resume_from.empty()) {
-    nn::CheckpointContents resumed = nn::read_checkpoint(kFunction, options.resume_from);
-    nn::check_resumable(kFunction, options.resume_from, resumed, state.spec, checkpoint.settings);
-    if (resumed.info.epoch > options.epochs)
-      detail::fail(kFunction, ": cannot resume from '", options.resume_from, "': it holds ", resumed.info.epoch,
-                   " completed epochs, more than options.epochs = ", options.epochs, " in total");
-    resumed.current.restore(mutable_state);
-    if (resumed.best_epoch > 0) {
-      early_stopping.best_state() = std::move(resumed.best);
-      early_stopping.set_best(resumed.best_epoch, resumed.best_loss);
-    }
-    if (resumed.info.finished) {  // that run stopped early: its result is the best epoch's network
+    first_epoch = resume(mutable_state, options, checkpoint.settings, early_stopping);
+    if (first_epoch > options.epochs) {  // nothing left to train (or that run stopped early)
       early_stopping.restore_best(mutable_state);
       return {};
     }
-    first_epoch = resumed.info.epoch + 1;
   }
   checkpoint.info = {.spec = state.spec, .epoch = 0, .epochs = options.epochs, .finished = false,
                      .user_data = options.checkpoint.user_data};
@@ -353,15 +372,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
       stop = true;
     }
     // After the callback, which may change the network: the checkpoint holds the state the next epoch starts from.
-    if (checkpointing && (epoch % options.checkpoint.every == 0 || epoch == options.epochs || stop)) {
-      checkpoint.info.epoch = epoch;
-      checkpoint.info.finished = reports.back().stop == StopReason::EarlyStopping;
-      checkpoint.current.take(state);
-      checkpoint.best_epoch = early_stopping.best_epoch();
-      checkpoint.best_loss = early_stopping.best_loss();
-      if (checkpoint.best_epoch > 0) checkpoint.best = early_stopping.best_state();
-      nn::write_checkpoint(kFunction, options.checkpoint.path, checkpoint);
-    }
+    if (checkpointing && (epoch % options.checkpoint.every == 0 || epoch == options.epochs || stop))
+      write_epoch_checkpoint(state, options.checkpoint.path, epoch, reports.back().stop == StopReason::EarlyStopping,
+                             early_stopping, checkpoint);
     if (stop) break;
   }
   early_stopping.restore_best(mutable_state);  // no-op when it is off

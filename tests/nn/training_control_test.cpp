@@ -3,6 +3,7 @@
 // gradient with the norm, the scaling and the update computed here in double.
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <numbers>
 #include <vector>
 
@@ -160,6 +161,19 @@ TEST(OnEpoch, ReturningStopEndsTrainingAfterThatEpoch) {
   EXPECT_EQ(reports[1].stop, StopReason::None);
   EXPECT_EQ(reports[2].stop, StopReason::Callback);
   EXPECT_EQ(net.steps(), 3 * 3);
+}
+
+TEST(OnEpoch, VoidCallablesAndEmptyFunctionsAreAccepted) {
+  Network net(make_spec(2, {}, Activation::Identity, 1, Loss::MeanSquaredError, 1));
+  const Matrix x = random_matrix(2, 10, 1), y = random_matrix(1, 10, 2);
+  int calls = 0;
+  const std::function<void(const EpochReport&)> counting = [&](const EpochReport&) { ++calls; };
+  EXPECT_EQ(fit(net, x, y, Sgd{}, {.epochs = 2, .on_epoch = counting}).size(), 2u);
+  EXPECT_EQ(calls, 2);
+  const std::function<void(const EpochReport&)> empty;
+  EXPECT_FALSE(EpochCallback(empty));
+  EXPECT_EQ(fit(net, x, y, Sgd{}, {.epochs = 2, .on_epoch = empty}).size(), 2u);
+  EXPECT_FALSE(EpochCallback(nullptr));
 }
 
 // One step of fit (one batch, plain SGD, L2 on) with clip_norm against: nnk::ref's gradient of that step plus
