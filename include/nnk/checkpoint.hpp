@@ -11,7 +11,9 @@
 // masks), the completed epoch count, the run's seed, batch size, shuffle flag and validation fraction (they key the
 // validation split and each epoch's permutation), the optimizer and its hyperparameters, the schedule, the clip
 // norm, the early-stopping state (patience, best validation loss and epoch, and that epoch's parameters and
-// optimizer state), the shapes and an FNV-1a checksum of x and y, and an opaque user string.
+// optimizer state), the shapes and an FNV-1a checksum of x and y, and an opaque user string. The random streams
+// are counter-based, so the seed, the epoch and steps() are their whole position. Costs: one pass over x and y
+// (the checksum) when a run checkpoints or resumes, and per checkpoint a copy of the state and one file write.
 //
 // File format (version 1, little-endian, floats as their IEEE-754 bits), framed like a model file:
 //   8 bytes magic 89 'N' 'K' 'C' 0D 0A 1A 0A, u32 version, u64 body size, body, u64 FNV-1a of all bytes before it.

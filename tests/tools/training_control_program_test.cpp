@@ -87,6 +87,7 @@ TEST(TrainingControlProgram, EarlyStoppingSaysWhereItStoppedAndLogsIt) {
   const RunResult r = run_nnk_train({"--dataset", "wdbc", "--epochs", "300", "--early-stopping", "5", "--progress",
                                      "none", "--log", dir + "/log.jsonl", "--lr-schedule", "exponential:0.99"});
   ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("control: lr schedule exponential:0.99, early stopping after 5\n"), std::string::npos) << r.out;
   const std::string stopped = first_match(r.out, R"(stopped early after epoch ([0-9]+) of 300)");
   const std::string kept = first_match(r.out, R"(no lower validation loss in 5 epochs; kept epoch ([0-9]+))");
   ASSERT_FALSE(stopped.empty()) << r.out;

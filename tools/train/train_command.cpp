@@ -197,7 +197,7 @@ void run_train(const TrainSettings& s, std::FILE* out) {
                      .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
                      .target_mean = target_mean, .target_scale = target_scale};
   const std::string preprocessing = preprocessing_json(bundle);
-  check_and_announce_resume(s.control, preprocessing, s.epochs, out);
+  announce_training_control(s.control, preprocessing, s.epochs, out);
 
   const auto start = std::chrono::steady_clock::now();
   FitOptions fit_options{.epochs = s.epochs, .batch_size = s.batch_size, .shuffle = true,

@@ -4,6 +4,8 @@
 
 #include "nnk/checkpoint.hpp"
 #include "nnk/error.hpp"
+#include "nnk/schedule.hpp"
+#include "option_values.hpp"
 
 namespace nnk::train_cli {
 
@@ -17,8 +19,26 @@ void apply_training_control(const TrainingControl& control, const std::string& p
   if (control.resume_path) options.resume_from = *control.resume_path;
 }
 
-void check_and_announce_resume(const TrainingControl& control, const std::string& preprocessing,
+namespace {
+
+// "lr schedule cosine warmup 3, early stopping after 10, clip-norm 1, checkpoint run.ckpt every 5", or "".
+std::string describe(const TrainingControl& c) {
+  std::string text;
+  const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  if (c.schedule != LearningRateSchedule{}) add("lr schedule " + to_string(c.schedule));
+  if (c.early_stopping > 0) add("early stopping after " + std::to_string(c.early_stopping));
+  if (c.clip_norm > 0) add("clip-norm " + number_text(c.clip_norm));
+  if (c.checkpoint_path)
+    add("checkpoint " + *c.checkpoint_path +
+        (c.checkpoint_every > 1 ? " every " + std::to_string(c.checkpoint_every) : std::string()));
+  return text;
+}
+
+}  // namespace
+
+void announce_training_control(const TrainingControl& control, const std::string& preprocessing,
                                std::int64_t epochs, std::FILE* out) {
+  if (const std::string text = describe(control); !text.empty()) std::fprintf(out, "control: %s\n", text.c_str());
   if (!control.resume_path) return;
   const std::string& path = *control.resume_path;
   const CheckpointInfo info = read_checkpoint_info(path);

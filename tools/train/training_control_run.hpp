@@ -16,10 +16,10 @@ namespace nnk::train_cli {
 // resume_from from the settings.
 void apply_training_control(const TrainingControl& control, const std::string& preprocessing, FitOptions& options);
 
-// With --resume: reads the checkpoint (nnk::Error naming it when it is no readable checkpoint), checks that it was
-// written with this preprocessing (nnk::Error otherwise: other data or split flags), and prints where the run goes
-// on from. Without --resume: nothing.
-void check_and_announce_resume(const TrainingControl& control, const std::string& preprocessing,
+// Prints the training control in use ("control: ..."), if any. With --resume: reads the checkpoint (nnk::Error
+// naming it when it is no readable checkpoint), checks that it was written with this preprocessing (nnk::Error
+// otherwise: other data or split flags), and prints where the run goes on from.
+void announce_training_control(const TrainingControl& control, const std::string& preprocessing,
                                std::int64_t epochs, std::FILE* out);
 
 // "stopped early after epoch 37: ..." when the run stopped before --epochs (or its checkpoint had); nothing else.
