@@ -9,8 +9,9 @@
 
 namespace nnk::nn {
 
-// sqrt of the sum of squares of every weight_grad and bias_grad element, in double, in one fixed order (layer by
-// layer, dW then db, column-major): the same bits for any thread count.
+// sqrt of the sum of squares of every weight_grad and bias_grad element, in double: each matrix's sum in the fixed
+// chunks of nnk::regularization_cost, the matrices added layer by layer, dW then db. The same bits for any thread
+// count.
 double gradient_norm(const Network::State& state);
 
 struct ClippedStep {
