@@ -1,6 +1,7 @@
 // The whole public API of nnk.
 #pragma once
 
+#include "nnk/checkpoint.hpp"
 #include "nnk/checksum.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/data.hpp"
@@ -12,6 +13,7 @@
 #include "nnk/optim.hpp"
 #include "nnk/peak.hpp"
 #include "nnk/ref.hpp"
+#include "nnk/schedule.hpp"
 #include "nnk/train.hpp"
 #include "nnk/types.hpp"
 #include "nnk/version.hpp"

@@ -15,6 +15,7 @@ class ByteWriter {
   void u64(std::uint64_t v) { put(v, 8); }
   void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v), 8); }
   void f32(float v) { put(std::bit_cast<std::uint32_t>(v), 4); }
+  void f64(double v) { put(std::bit_cast<std::uint64_t>(v), 8); }
   void bytes(const void* data, std::size_t count) {
     const auto* p = static_cast<const std::uint8_t*>(data);
     buffer_.insert(buffer_.end(), p, p + count);
@@ -36,6 +37,17 @@ class ByteReader {
   std::uint64_t u64() { return get(8); }
   std::int64_t i64() { return static_cast<std::int64_t>(get(8)); }
   float f32() { return std::bit_cast<float>(static_cast<std::uint32_t>(get(4))); }
+  double f64() { return std::bit_cast<double>(get(8)); }
+  // The next `count` bytes (empty, and ok() false, when fewer remain).
+  std::vector<std::uint8_t> bytes(std::size_t count) {
+    if (!ok_ || remaining() < count) {
+      ok_ = false;
+      return {};
+    }
+    std::vector<std::uint8_t> out(data_ + offset_, data_ + offset_ + count);
+    offset_ += count;
+    return out;
+  }
   bool ok() const { return ok_; }
   std::size_t offset() const { return offset_; }
   std::size_t remaining() const { return size_ - offset_; }

@@ -91,4 +91,41 @@ std::int64_t parameter_count(const NetworkSpec& spec) {
   return parameters;
 }
 
+void encode_spec(ByteWriter& out, const NetworkSpec& spec) {
+  out.i64(spec.inputs);
+  out.u32(static_cast<std::uint32_t>(spec.loss));
+  out.u64(spec.seed);
+  out.f32(spec.l1);
+  out.f32(spec.l2);
+  out.u32(static_cast<std::uint32_t>(spec.layers.size()));
+  for (const LayerSpec& layer : spec.layers) {
+    out.i64(layer.units);
+    out.u32(static_cast<std::uint32_t>(layer.activation));
+    out.f32(layer.dropout);
+  }
+}
+
+NetworkSpec decode_spec(ByteReader& in, const char* function, const std::string& path) {
+  constexpr std::uint32_t kMaxLayers = 1u << 20;  // a sanity bound on a count read from a file
+  NetworkSpec spec;
+  spec.inputs = in.i64();
+  spec.loss = static_cast<Loss>(in.u32());
+  spec.seed = in.u64();
+  spec.l1 = in.f32();
+  spec.l2 = in.f32();
+  const std::uint32_t layers = in.u32();
+  if (layers > kMaxLayers)
+    detail::fail(function, ": '", path, "' is corrupt: it declares ", layers, " layers (at most ", kMaxLayers,
+                 " supported)");
+  for (std::uint32_t l = 0; l < layers && in.ok(); ++l) {
+    LayerSpec layer;
+    layer.units = in.i64();
+    layer.activation = static_cast<Activation>(in.u32());
+    layer.dropout = in.f32();
+    spec.layers.push_back(layer);
+  }
+  if (!in.ok()) detail::fail(function, ": '", path, "' is corrupt: the body ends inside the network spec");
+  return spec;
+}
+
 }  // namespace nnk::nn

@@ -1,6 +1,9 @@
-// Validation of a NetworkSpec (internal to lib/nn).
+// Validation of a NetworkSpec, and its encoding in nnk's binary files (internal to lib/nn).
 #pragma once
 
+#include <string>
+
+#include "nn/byte_io.hpp"
 #include "nnk/network.hpp"
 
 namespace nnk::nn {
@@ -13,5 +16,12 @@ void validate_spec(const char* function, const NetworkSpec& spec);
 
 // Parameters of a valid spec: sum over layers of units * (fan_in + 1).
 std::int64_t parameter_count(const NetworkSpec& spec);
+
+// The spec as model files and checkpoints store it: i64 inputs, u32 loss, u64 seed, f32 l1, f32 l2, u32 layer
+// count, per layer i64 units, u32 activation, f32 dropout.
+void encode_spec(ByteWriter& out, const NetworkSpec& spec);
+// Reads it back (not validated: run validate_spec). nnk::Error "<function>: '<path>' is corrupt: ..." when the
+// bytes end inside it or the layer count is absurd.
+NetworkSpec decode_spec(ByteReader& in, const char* function, const std::string& path);
 
 }  // namespace nnk::nn

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <variant>
+#include <vector>
 
 #include "nn/gemm.hpp"
 #include "nnk/error.hpp"
@@ -108,17 +109,33 @@ void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstM
                    weight_reg);
 }
 
-void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer) {
-  LayerParameters& p = state.layers[l];
-  const Regularization no_reg{};  // biases are not regularized
-  OptimizerState& os = state.optimizer;
+namespace {
+
+// One optimizer step on a whole parameter matrix from its gradient g, with the layer's moments `first`/`second`.
+void update_from_gradient(MatrixView parameter, ConstMatrixView g, std::vector<Matrix>& first,
+                          std::vector<Matrix>& second, std::size_t l, const OptimizerState& os,
+                          const Optimizer& optimizer, Regularization reg) {
   if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
     const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
-    nnk::sgd_update(p.bias, p.bias_grad, momentum ? os.bias_first[l].view() : MatrixView(), *sgd, no_reg);
+    nnk::sgd_update(parameter, g, momentum ? first[l].view() : MatrixView(), *sgd, reg);
     return;
   }
-  nnk::adam_update(p.bias, p.bias_grad, os.bias_first[l], os.bias_second[l], os.updates + 1,
-                   std::get<Adam>(optimizer), no_reg);
+  nnk::adam_update(parameter, g, first[l], second[l], os.updates + 1, std::get<Adam>(optimizer), reg);
+}
+
+}  // namespace
+
+void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer) {
+  LayerParameters& p = state.layers[l];
+  OptimizerState& os = state.optimizer;  // biases are not regularized
+  update_from_gradient(p.bias, p.bias_grad, os.bias_first, os.bias_second, l, os, optimizer, Regularization{});
+}
+
+void update_weights(Network::State& state, std::size_t l, const Optimizer& optimizer) {
+  LayerParameters& p = state.layers[l];
+  OptimizerState& os = state.optimizer;  // weight_grad already holds the regularization's gradient
+  update_from_gradient(p.weights, p.weight_grad, os.weight_first, os.weight_second, l, os, optimizer,
+                       Regularization{});
 }
 
 void weight_gradient_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
@@ -130,11 +147,15 @@ void weight_gradient_panel(Network::State& state, const WeightPanel& panel, Cons
   if (!state.regularized()) return;
   const float l1 = state.spec.l1, l2 = state.spec.l2;
   const ConstMatrixView w = p.weights.view().col_block(panel.begin, cols);
+  const std::int64_t rows = w.rows();
   for (std::int64_t j = 0; j < cols; ++j) {
-    for (std::int64_t i = 0; i < w.rows(); ++i) {
-      const float wi = w.col(j)[i];
-      const float sign = wi > 0.0f ? 1.0f : (wi < 0.0f ? -1.0f : 0.0f);  // sign(0) = 0, as the kernels
-      dw.col(j)[i] += l1 * sign + l2 * wi;
+    // Distinct buffers (W and its gradient), said so that the loop vectorizes: gradient clipping runs it every step.
+    const float* __restrict wj = w.col(j);
+    float* __restrict dj = dw.col(j);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const float wi = wj[i];
+      const float sign = static_cast<float>((wi > 0.0f) - (wi < 0.0f));  // sign(0) = 0, as the kernels
+      dj[i] += l1 * sign + l2 * wi;
     }
   }
 }

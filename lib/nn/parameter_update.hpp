@@ -27,6 +27,10 @@ void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstM
 // Updates b[l] from bias_grad[l], which must hold db[l] = (1/m) rowsum(dZ[l]).
 void update_bias(Network::State& state, std::size_t l, const Optimizer& optimizer);
 
+// Updates all of W[l] from weight_grad[l], which must hold backward()'s gradient (regularization included, so the
+// kernels add none). The unfused update of gradient clipping.
+void update_weights(Network::State& state, std::size_t l, const Optimizer& optimizer);
+
 // backward()'s gradient of the panel: weight_grad[l] = (1/m) dZ input^T + l1 sign(W) + l2 W.
 void weight_gradient_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
                            ConstMatrixView input_rows);

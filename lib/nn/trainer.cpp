@@ -9,6 +9,11 @@
 // allocation-free train_step), so a failed fit leaves the network as it was after its last completed epoch.
 // Checking the cost alone could not do this: the step whose cost is still finite may be the one whose update writes
 // the first NaN.
+//
+// Training control: each epoch's learning rate comes from options.schedule; with clip_norm the steps are
+// nn::clipped_train_step (materialized gradients) instead of the fused train_step; early stopping keeps the best
+// epoch's state (nn/early_stopping.hpp). A checkpoint (nn/checkpoint_file.hpp) holds the state at an epoch's end and
+// what keys the random streams (seed, epoch, steps()), so a resumed run replays the same steps on the same bits.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,7 +27,10 @@
 
 #include "core/counter_random.hpp"
 #include "cpu/parallel.hpp"
+#include "nn/checkpoint_file.hpp"
+#include "nn/early_stopping.hpp"
 #include "nn/finite_checks.hpp"
+#include "nn/gradient_clipping.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
@@ -31,6 +39,7 @@
 #include "nn/training_snapshot.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
+#include "nnk/schedule.hpp"
 #include "nnk/train.hpp"
 
 namespace nnk {
@@ -51,6 +60,32 @@ void check_options(const FitOptions& options) {
   if (options.batch_size < 1) detail::fail(kFunction, ": options.batch_size must be >= 1, got ", options.batch_size);
   if (!(options.validation_fraction >= 0 && options.validation_fraction < 1))
     detail::fail(kFunction, ": options.validation_fraction must be in [0, 1), got ", options.validation_fraction);
+  check_schedule("nnk::fit: options.schedule", options.schedule);
+  if (options.early_stopping_patience < 0)
+    detail::fail(kFunction, ": options.early_stopping_patience must be >= 0 (0: off), got ",
+                 options.early_stopping_patience);
+  if (!(std::isfinite(options.clip_norm) && options.clip_norm >= 0))
+    detail::fail(kFunction, ": options.clip_norm must be finite and >= 0 (0: off), got ", options.clip_norm);
+  if (options.checkpoint.every < 1)
+    detail::fail(kFunction, ": options.checkpoint.every must be >= 1, got ", options.checkpoint.every);
+}
+
+// The optimizer of one epoch: the given one at the schedule's rate.
+Optimizer at_learning_rate(const Optimizer& optimizer, float rate) {
+  return std::visit(
+      [rate](auto o) -> Optimizer {
+        o.learning_rate = rate;
+        return o;
+      },
+      optimizer);
+}
+
+nn::RunSettings run_settings(const FitOptions& options, const Optimizer& optimizer, ConstMatrixView x,
+                             ConstMatrixView y) {
+  return {.seed = options.seed, .batch_size = options.batch_size, .shuffle = options.shuffle,
+          .validation_fraction = options.validation_fraction, .optimizer = optimizer, .schedule = options.schedule,
+          .early_stopping_patience = options.early_stopping_patience, .clip_norm = options.clip_norm,
+          .x = nn::fingerprint(x), .y = nn::fingerprint(y)};
 }
 
 // Copies columns `indices[first .. first + count)` of source into the first `count` columns of target, on nnk's
@@ -136,6 +171,35 @@ void check_held_out(const char* name, ConstMatrixView data, const std::vector<st
                columns[static_cast<std::size_t>(e.col)], " (held out for validation)");
 }
 
+// Checks the checkpoint of options.resume_from against this run, then puts its state into `state` and
+// early_stopping. Returns the first epoch to run: options.epochs + 1 when that run had stopped early.
+std::int64_t resume(Network::State& state, const FitOptions& options, const nn::RunSettings& settings,
+                    nn::EarlyStopping& early_stopping) {
+  nn::CheckpointContents resumed = nn::read_checkpoint(kFunction, options.resume_from);
+  nn::check_resumable(kFunction, options.resume_from, resumed, state.spec, settings);
+  if (resumed.info.epoch > options.epochs)
+    detail::fail(kFunction, ": cannot resume from '", options.resume_from, "': it holds ", resumed.info.epoch,
+                 " completed epochs, more than options.epochs = ", options.epochs, " in total");
+  resumed.current.restore(state);
+  if (resumed.best_epoch > 0) {
+    early_stopping.best_state() = std::move(resumed.best);
+    early_stopping.set_best(resumed.best_epoch, resumed.best_loss);
+  }
+  return resumed.info.finished ? options.epochs + 1 : resumed.info.epoch + 1;
+}
+
+// The checkpoint after `epoch`: `contents` keeps the run's info and settings between writes.
+void write_epoch_checkpoint(const Network::State& state, const std::string& path, std::int64_t epoch, bool finished,
+                            const nn::EarlyStopping& early_stopping, nn::CheckpointContents& contents) {
+  contents.info.epoch = epoch;
+  contents.info.finished = finished;
+  contents.current.take(state);
+  contents.best_epoch = early_stopping.best_epoch();
+  contents.best_loss = early_stopping.best_loss();
+  if (contents.best_epoch > 0) contents.best = early_stopping.best_state();
+  nn::write_checkpoint(kFunction, path, contents);
+}
+
 }  // namespace
 
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
@@ -170,6 +234,27 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     check_held_out("x", validation_x, held_out);
     check_held_out("y", validation_y, held_out);
   }
+  if (options.early_stopping_patience > 0 && validation_count == 0)
+    detail::fail(kFunction, ": options.early_stopping_patience = ", options.early_stopping_patience,
+                 " needs a validation split, but options.validation_fraction = ", options.validation_fraction,
+                 " holds out no example");
+
+  // Checkpoints and resuming. Every check of the checkpoint comes before the network changes.
+  nn::EarlyStopping early_stopping(options.early_stopping_patience);
+  const bool checkpointing = !options.checkpoint.path.empty();
+  nn::CheckpointContents checkpoint;
+  if (checkpointing || !options.resume_from.empty()) checkpoint.settings = run_settings(options, optimizer, x, y);
+  std::int64_t first_epoch = 1;
+  Network::State& mutable_state = NetworkAccess::state(net);
+  if (!options.resume_from.empty()) {
+    first_epoch = resume(mutable_state, options, checkpoint.settings, early_stopping);
+    if (first_epoch > options.epochs) {  // nothing left to train (or that run stopped early)
+      early_stopping.restore_best(mutable_state);
+      return {};
+    }
+  }
+  checkpoint.info = {.spec = state.spec, .epoch = 0, .epochs = options.epochs, .finished = false,
+                     .user_data = options.checkpoint.user_data};
 
   const auto train_count = static_cast<std::int64_t>(training.size());
   const std::int64_t batch = std::min(options.batch_size, train_count);
@@ -179,11 +264,15 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   std::vector<EpochReport> reports;
   const std::int64_t batches = (train_count + batch - 1) / batch;
   nn::TrainingSnapshot snapshot;
-  Network::State& mutable_state = NetworkAccess::state(net);
 
-  for (std::int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+  for (std::int64_t epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    if (epoch > 1 && options.on_epoch) {  // the callback may have changed the network
+    const float learning_rate =
+        scheduled_learning_rate(options.schedule, std::visit([](const auto& o) { return o.learning_rate; }, optimizer),
+                                epoch, options.epochs);
+    const Optimizer epoch_optimizer = at_learning_rate(optimizer, learning_rate);
+    std::int64_t clipped_steps = 0;
+    if (epoch > first_epoch && options.on_epoch) {  // the callback may have changed the network
       if (const auto p = nn::first_non_finite_parameter(state))
         detail::fail(kFunction, ": net holds a non-finite parameter before epoch ", epoch, ": ", describe(*p),
                      " (set after epoch ", epoch - 1, ", by options.on_epoch)");
@@ -227,8 +316,18 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
           next.begin();
           side = {&BatchGather::run, &next};
         }
-        const float cost =
-            nn::train_step(mutable_state, current.x.col_block(0, n), current.y.col_block(0, n), optimizer, side);
+        float cost = 0;
+        if (options.clip_norm > 0) {
+          if (side.run != nullptr) side.run(side.context, 0, 1);  // the clipped step has no update region to share
+          const nn::ClippedStep step = nn::clipped_train_step(mutable_state, current.x.col_block(0, n),
+                                                              current.y.col_block(0, n), epoch_optimizer,
+                                                              options.clip_norm);
+          cost = static_cast<float>(step.cost);
+          clipped_steps += step.clipped ? 1 : 0;
+        } else {
+          cost = nn::train_step(mutable_state, current.x.col_block(0, n), current.y.col_block(0, n), epoch_optimizer,
+                                side);
+        }
         if (!std::isfinite(cost)) {
           std::ostringstream message;
           message << kFunction << ": training diverged in epoch " << epoch << ", batch " << b << " of " << batches
@@ -258,10 +357,27 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     report.epochs = options.epochs;
     report.train = train;
     if (validation_count > 0) report.validation = evaluate(net, validation_x, validation_y);
+    report.learning_rate = learning_rate;
+    report.clipped_steps = clipped_steps;
+    bool stop = false;
+    if (early_stopping.enabled()) {
+      stop = early_stopping.observe(epoch, report.validation->loss, state);
+      report.best_epoch = early_stopping.best_epoch();
+      if (stop) report.stop = StopReason::EarlyStopping;
+    }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     reports.push_back(report);
-    if (options.on_epoch) options.on_epoch(reports.back());
+    if (options.on_epoch && options.on_epoch(reports.back()) == EpochAction::Stop && !stop) {
+      reports.back().stop = StopReason::Callback;
+      stop = true;
+    }
+    // After the callback, which may change the network: the checkpoint holds the state the next epoch starts from.
+    if (checkpointing && (epoch % options.checkpoint.every == 0 || epoch == options.epochs || stop))
+      write_epoch_checkpoint(state, options.checkpoint.path, epoch, reports.back().stop == StopReason::EarlyStopping,
+                             early_stopping, checkpoint);
+    if (stop) break;
   }
+  early_stopping.restore_best(mutable_state);  // no-op when it is off
   return reports;
 }
 

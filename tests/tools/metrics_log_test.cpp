@@ -20,9 +20,10 @@ TEST(MetricsLog, ClassificationLineHasTheSchemaInOrder) {
   r.validation = Metrics{};
   r.validation->loss = 0.5;
   r.validation->accuracy = 0.75;
+  r.learning_rate = static_cast<double>(1e-3f);  // written as the float's shortest decimal
   const std::string line = epoch_log_line(r, true, 1.0);
   EXPECT_EQ(line,
-            "{\"epoch\":3,\"epochs\":50,\"seconds\":0.5,\"examples_per_second\":2000.0,"
+            "{\"epoch\":3,\"epochs\":50,\"seconds\":0.5,\"examples_per_second\":2000.0,\"learning_rate\":0.001,"
             "\"train\":{\"loss\":0.25,\"accuracy\":0.875},\"validation\":{\"loss\":0.5,\"accuracy\":0.75}}");
   EXPECT_TRUE(nlohmann::json::accept(line));
 }

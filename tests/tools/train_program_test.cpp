@@ -65,8 +65,9 @@ TEST(TrainProgram, IrisTrainLogSaveThenPredictAndEvaluate) {
   ASSERT_EQ(log_lines.size(), 40u);
   for (std::size_t i = 0; i < log_lines.size(); ++i) {
     const auto j = nlohmann::ordered_json::parse(log_lines[i]);
-    EXPECT_EQ(keys_of(j), (std::vector<std::string>{"epoch", "epochs", "seconds", "examples_per_second", "train",
-                                                    "validation"}));
+    EXPECT_EQ(keys_of(j), (std::vector<std::string>{"epoch", "epochs", "seconds", "examples_per_second",
+                                                    "learning_rate", "train", "validation"}));
+    EXPECT_EQ(j["learning_rate"].get<double>(), 0.01);
     EXPECT_EQ(j["epoch"].get<int>(), static_cast<int>(i) + 1);
     EXPECT_EQ(j["epochs"].get<int>(), 40);
     EXPECT_GE(j["seconds"].get<double>(), 0.0);

@@ -10,6 +10,7 @@
 
 #include "nnk/version.hpp"
 #include "option_values.hpp"
+#include "training_control_flags.hpp"
 
 namespace nnk::train_cli {
 
@@ -124,6 +125,7 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   const auto* log_opt = app.add_option("--log", log, "Write per-epoch metrics to this file as JSON lines")->type_name("FILE");
   app.add_option("--progress", progress, "auto (a bar on a terminal, else lines), bar, lines, none")->type_name("MODE")
       ->capture_default_str();
+  TrainingControlFlags control(app);
 
   if (auto text = run_cli11(app, args)) return {ShowText{*text}};
 
@@ -189,6 +191,7 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   s.progress = choice<ProgressMode>("--progress", progress,
                                     {{"auto", ProgressMode::Auto}, {"bar", ProgressMode::Bar},
                                      {"lines", ProgressMode::Lines}, {"none", ProgressMode::None}});
+  s.control = control.settings(s.validation_fraction);
   return {s};
 }
 

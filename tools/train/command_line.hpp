@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "training_control_settings.hpp"
+
 namespace nnk::train_cli {
 
 // A bad command line. main prints "nnk-train: <what()>" and exits with status 2.
@@ -60,6 +62,8 @@ struct TrainSettings {
   std::optional<std::string> save_path;      // model file; its preprocessing goes to <path>.json
   std::optional<std::string> log_path;       // per-epoch metrics as JSON lines
   ProgressMode progress = ProgressMode::Auto;
+
+  TrainingControl control;                   // early stopping, schedule, clip-norm, checkpoint and resume
 };
 
 struct PredictSettings {

@@ -2,6 +2,9 @@
 #include "metrics_log.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <string>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +16,13 @@ namespace nnk::train_cli {
 namespace {
 
 using nlohmann::ordered_json;
+
+// The rate is a float: its shortest decimal ("0.001"), not the 17 digits of the double it widens to.
+double float_decimal(double rate) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, static_cast<float>(rate)).ptr;
+  return std::strtod(std::string(text, end).c_str(), nullptr);
+}
 
 ordered_json metrics_json(const Metrics& m, bool classification, double target_scale) {
   ordered_json j;
@@ -34,8 +44,12 @@ std::string epoch_log_line(const EpochReport& r, bool classification, double tar
   line["epochs"] = r.epochs;
   line["seconds"] = r.seconds;
   line["examples_per_second"] = r.seconds > 0 ? static_cast<double>(r.train.examples) / r.seconds : 0.0;
+  line["learning_rate"] = float_decimal(r.learning_rate);
   line["train"] = metrics_json(r.train, classification, target_scale);
   if (r.validation) line["validation"] = metrics_json(*r.validation, classification, target_scale);
+  if (r.best_epoch > 0) line["best_epoch"] = r.best_epoch;  // early stopping only
+  if (r.clipped_steps > 0) line["clipped_steps"] = r.clipped_steps;
+  if (r.stop != StopReason::None) line["stop"] = r.stop == StopReason::EarlyStopping ? "early_stopping" : "callback";
   return line.dump();
 }
 

@@ -1,6 +1,9 @@
 // --log FILE: one JSON object per epoch, one per line (the schema tools/plots read; keep it exactly):
-//   {"epoch":1,"epochs":50,"seconds":0.012,"examples_per_second":12345.6,
+//   {"epoch":1,"epochs":50,"seconds":0.012,"examples_per_second":12345.6,"learning_rate":0.001,
 //    "train":{"loss":0.69,"accuracy":0.61},"validation":{"loss":0.66,"accuracy":0.65}}
+// learning_rate is the epoch's (after --lr-schedule and --warmup-epochs). Only when they apply: "best_epoch" (with
+// --early-stopping: the epoch of the lowest validation loss so far), "clipped_steps" (steps --clip-norm scaled, when
+// any) and, on the last line of a run that stopped before --epochs, "stop":"early_stopping".
 // Metrics objects hold "loss" and "accuracy" (classification) or "loss", "mse" and "r2" (regression; mse in the
 // target's units, loss the training cost on standardized targets). "validation" is absent without a validation
 // split. A non-finite value is written as null.

@@ -206,4 +206,18 @@ void standardize_features(const ModelBundle& bundle, MatrixView features) {
     }
 }
 
+// The preprocessing part of the sidecar (no model fingerprint): what a checkpoint of nnk-train carries.
+std::string preprocessing_json(const ModelBundle& bundle) {
+  json root;
+  root["task"] = std::string(to_string(bundle.target.task));
+  root["target"] = bundle.target_name;
+  root["class_labels"] = bundle.target.class_labels;
+  root["features"] = bundle.feature_names;
+  root["feature_mean"] = bundle.feature_mean;
+  root["feature_scale"] = bundle.feature_scale;
+  root["target_mean"] = bundle.target_mean;
+  root["target_scale"] = bundle.target_scale;
+  return root.dump();
+}
+
 }  // namespace nnk::train_cli

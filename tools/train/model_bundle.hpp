@@ -45,4 +45,8 @@ struct FileFingerprint {
 };
 FileFingerprint fingerprint_file(const std::string& path);
 
+// The bundle's preprocessing (task, columns, labels, standardization) as one line of JSON, without the network:
+// nnk-train stores it in its checkpoints and compares it when resuming.
+std::string preprocessing_json(const ModelBundle& bundle);
+
 }  // namespace nnk::train_cli

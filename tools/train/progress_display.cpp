@@ -62,14 +62,17 @@ std::string ProgressDisplay::figures(const EpochReport& r) const {
   };
   std::string text = one("", r.train);
   if (r.validation) text += "  " + one("val_", *r.validation);
+  text += "  lr " + format("%.3g", r.learning_rate);
+  if (r.best_epoch == r.epoch) text += " best";  // early stopping: the lowest validation loss so far
   return text;
 }
 
 void ProgressDisplay::epoch(const EpochReport& r) {
   if (mode_ == ProgressMode::None) return;
   elapsed_seconds_ += r.seconds;
+  ++epochs_shown_;  // not r.epoch: a resumed run starts after its checkpoint's epoch
   const double per_second = static_cast<double>(r.train.examples) / r.seconds;
-  const double left = elapsed_seconds_ / static_cast<double>(r.epoch) * static_cast<double>(r.epochs - r.epoch);
+  const double left = elapsed_seconds_ / static_cast<double>(epochs_shown_) * static_cast<double>(r.epochs - r.epoch);
   const int width = static_cast<int>(std::to_string(r.epochs).size());
   char head[64];
   std::snprintf(head, sizeof head, "epoch %*lld/%lld", width, static_cast<long long>(r.epoch),

@@ -1,6 +1,7 @@
 // Training progress on stdout: a live bar redrawn in place (\r) when stdout is a terminal, one plain line per
-// epoch otherwise (logs, pipes, CI). Shows epoch, loss, accuracy or MSE, validation figures, examples per second
-// and the estimated time left.
+// epoch otherwise (logs, pipes, CI). Shows epoch, loss, accuracy or MSE, validation figures, the learning rate
+// ("best" after it when early stopping has just found a lower validation loss), examples per second and the
+// estimated time left.
 #pragma once
 
 #include <chrono>
@@ -36,6 +37,7 @@ class ProgressDisplay {
   TargetEncoding target_;
   double target_scale_;
   double elapsed_seconds_ = 0;
+  std::int64_t epochs_shown_ = 0;
   std::chrono::steady_clock::time_point last_draw_{};  // the bar is redrawn at most every kRedrawInterval
   std::size_t last_width_ = 0;  // of the bar line drawn last, to blank what a shorter one leaves
   bool open_line_ = false;

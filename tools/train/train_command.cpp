@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bundled_data.hpp"
 #include "csv_columns.hpp"
@@ -22,6 +23,7 @@
 #include "output_files.hpp"
 #include "progress_display.hpp"
 #include "task_inference.hpp"
+#include "training_control_run.hpp"
 
 namespace nnk::train_cli {
 
@@ -130,6 +132,7 @@ void run_train(const TrainSettings& s, std::FILE* out) {
     check_can_create("--save", *s.save_path);
     check_can_create("--save", sidecar_path(*s.save_path));
   }
+  if (s.control.checkpoint_path) check_can_create("--checkpoint", *s.control.checkpoint_path);
 
   // The train / test split; the test part comes with the data set (fashion-mnist), or from --test-data when given.
   Dataset train, test;
@@ -189,14 +192,24 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   if (s.log_path) log.emplace(*s.log_path, target, target_scale);
   ProgressDisplay progress(s.progress, out, target, target_scale);
 
+  // The preprocessing goes into checkpoints, and a resumed run must have the same; the network is set after training.
+  ModelBundle bundle{.network = net, .feature_names = train.feature_names, .target_name = train.target_name,
+                     .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
+                     .target_mean = target_mean, .target_scale = target_scale};
+  const std::string preprocessing = preprocessing_json(bundle);
+  announce_training_control(s.control, preprocessing, s.epochs, out);
+
   const auto start = std::chrono::steady_clock::now();
-  fit(net, train.features, train_y, optimizer(s),
-      {.epochs = s.epochs, .batch_size = s.batch_size, .shuffle = true, .validation_fraction = s.validation_fraction,
-       .seed = s.seed, .on_epoch = [&](const EpochReport& r) {
-         progress.epoch(r);
-         if (log) log->write(r);
-       }});
+  FitOptions fit_options{.epochs = s.epochs, .batch_size = s.batch_size, .shuffle = true,
+                         .validation_fraction = s.validation_fraction, .seed = s.seed,
+                         .on_epoch = [&](const EpochReport& r) {
+                           progress.epoch(r);
+                           if (log) log->write(r);
+                         }};
+  apply_training_control(s.control, preprocessing, fit_options);
+  const std::vector<EpochReport> reports = fit(net, train.features, train_y, optimizer(s), fit_options);
   progress.finish();
+  print_stop(out, reports, s.control);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(out, "trained in %.2f s\n", seconds);
 
@@ -207,9 +220,7 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   }
 
   if (s.save_path) {
-    const ModelBundle bundle{.network = net, .feature_names = train.feature_names, .target_name = train.target_name,
-                             .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
-                             .target_mean = target_mean, .target_scale = target_scale};
+    bundle.network = net;
     save_bundle(bundle, *s.save_path);
     std::fprintf(out, "saved the model to %s (preprocessing in %s)\n", s.save_path->c_str(),
                  sidecar_path(*s.save_path).c_str());
