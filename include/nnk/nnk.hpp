@@ -12,6 +12,7 @@
 #include "nnk/optim.hpp"
 #include "nnk/peak.hpp"
 #include "nnk/ref.hpp"
+#include "nnk/table.hpp"
 #include "nnk/train.hpp"
 #include "nnk/types.hpp"
 #include "nnk/version.hpp"
