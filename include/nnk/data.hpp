@@ -63,9 +63,15 @@ TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::
 
 // Per-feature standardization x' = (x - mean) / std (population std, sums in double). A constant feature gets
 // std 1, so it maps to 0. Fit it on the training split and apply it to every split.
+//
+// Both run on all of nnk's threads, reading each example's column once per pass (memory speed); fit sums fixed
+// blocks of examples and adds the blocks' sums in order, so its statistics are the same for any thread count.
+// transform computes (x - mean) / std in double and rounds to float, with denormals flushed (as nnk's kernels).
 class Standardizer {
  public:
   static Standardizer fit(ConstMatrixView features);
+  // Given statistics (e.g. a saved model's): nnk::Error unless the sizes agree and every std is finite and > 0.
+  static Standardizer from(std::vector<double> mean, std::vector<double> stddev);
   void transform(MatrixView features) const;  // in place; rows must match
   std::int64_t features() const { return static_cast<std::int64_t>(mean_.size()); }
   const std::vector<double>& mean() const { return mean_; }

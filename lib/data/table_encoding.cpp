@@ -60,6 +60,24 @@ struct ColumnMap {
   bool has_target = false;
 };
 
+// The column of that name in a table being encoded; nnk::Error naming the file and why the model needs it.
+std::size_t needed_column(const Table& table, const std::string& name, const char* why) {
+  std::size_t found = table.columns.size();
+  for (std::size_t c = 0; c < table.columns.size(); ++c)
+    if (table.columns[c].name == name) {
+      if (found != table.columns.size())
+        detail::fail(kEncode, ": '", table.source, "' has more than one column named '", name, "'");
+      found = c;
+    }
+  if (found == table.columns.size()) {
+    std::string list;
+    for (std::size_t c = 0; c < table.columns.size() && c < 12; ++c) list += (c ? ", " : "") + table.columns[c].name;
+    if (table.columns.size() > 12) list += ", ... (" + std::to_string(table.columns.size()) + " columns)";
+    detail::fail(kEncode, ": '", table.source, "' has no ", why, "; its columns are: ", list);
+  }
+  return found;
+}
+
 }  // namespace
 
 std::string one_hot_input_name(const std::string& column, const std::string& category) {
@@ -158,7 +176,7 @@ std::vector<bool> TableEncoding::one_hot_inputs() const {
 EncodedTable TableEncoding::encode(const Table& table, TargetUse use) const {
   ColumnMap map;
   for (const FeatureEncoding& f : features) {
-    const std::size_t c = table.column_index(f.name);
+    const std::size_t c = needed_column(table, f.name, ("column named '" + f.name + "', which the model needs as a feature").c_str());
     const ColumnType actual = table.columns[c].type;
     if (f.type == ColumnType::Number && actual == ColumnType::Text)
       detail::fail(kEncode, ": column '", f.name, "' of '", table.source,
@@ -169,7 +187,7 @@ EncodedTable TableEncoding::encode(const Table& table, TargetUse use) const {
     map.features.push_back(c);
   }
   if (use == TargetUse::Required) {
-    map.target = table.column_index(target);
+    map.target = needed_column(table, target, ("target column '" + target + "'").c_str());
     map.has_target = true;
     const ColumnType actual = table.columns[map.target].type;
     if (actual != target_type && !(target_type == ColumnType::Text && table.columns[map.target].missing == table.rows()))

@@ -50,7 +50,7 @@ Trained train_small(const std::string& name, std::uint64_t seed) {
   fit(net, x, y, Adam{.learning_rate = 1e-2f}, {.epochs = 5, .batch_size = 16, .seed = seed});
   ModelBundle bundle{.network = net, .feature_names = raw.feature_names, .target_name = raw.target_name,
                      .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
-                     .target_mean = mean, .target_scale = scale};
+                     .target_mean = mean, .target_scale = scale, .encoding = {}};  // {}: all number columns
   return {std::move(raw), std::move(bundle)};
 }
 

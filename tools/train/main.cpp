@@ -19,7 +19,7 @@ namespace {
 // The loaders' messages already name the file (and for a CSV line and column); their function names are noise on a
 // command line.
 std::string without_loader_prefix(std::string message) {
-  for (const std::string_view prefix : {"nnk::load_csv: ", "nnk::load_idx: "})
+  for (const std::string_view prefix : {"nnk::load_csv: ", "nnk::load_idx: ", "nnk::load_table: "})
     if (message.starts_with(prefix)) message.erase(0, prefix.size());
   return message;
 }
