@@ -70,8 +70,8 @@ enum class MissingValues {
 
 struct EncodingOptions {
   std::string target;                 // the target column's name
-  std::vector<std::string> features;  // the feature columns, in this order; empty: every column but the target
-  std::vector<std::string> ignore;    // columns left out (of the default features)
+  std::vector<std::string> features = {};  // the feature columns, in this order; empty: every column but the target
+  std::vector<std::string> ignore = {};    // columns left out (of the default features)
   std::int64_t max_categories = 50;   // a text feature with more distinct values is an error
   MissingValues missing = MissingValues::Impute;
 };

@@ -6,7 +6,8 @@
 //
 // Fields are separated by commas and records by \n (a \r before it is dropped). A field may be quoted: inside the
 // quotes, commas and line breaks are data and a doubled quote is one quote. Blanks (space, tab) around an unquoted
-// field or around the quotes are not part of the field. A line of blanks between records is skipped.
+// field or around the quotes are not part of the field (nor is a \r there). A line of blanks between records is
+// skipped.
 #pragma once
 
 #include <cstddef>
@@ -51,7 +52,7 @@ class Scanner {
   // text after a closing quote.
   Field next_field() {
     std::size_t p = pos_;
-    while (p < end_ && (data_[p] == ' ' || data_[p] == '\t')) ++p;
+    while (p < end_ && is_blank(data_[p])) ++p;
     if (p < end_ && data_[p] == '"') return quoted_field(p);
     const std::size_t start = p;
     while (p < end_) {

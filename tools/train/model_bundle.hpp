@@ -33,7 +33,7 @@ struct ModelBundle {
   std::vector<double> feature_scale;
   double target_mean = 0;                  // regression: the network predicts (y - target_mean) / target_scale
   double target_scale = 1;
-  TableEncoding encoding;                  // raw columns -> the network's inputs (before standardization); left
+  TableEncoding encoding = {};             // raw columns -> the network's inputs (before standardization); left
                                            // empty, save_bundle writes numeric_encoding(feature_names, feature_mean)
 };
 

@@ -27,7 +27,7 @@ Loss loss_for(Task task);
 struct TargetEncoding {
   Task task = Task::Regression;
   std::vector<double> class_labels;  // classification: the distinct target values, ascending; class i = labels[i]
-  std::vector<std::string> class_names;  // a text target's class names (class_labels are then 0, 1, ...); else empty
+  std::vector<std::string> class_names = {};  // a text target's class names (class_labels are then 0, 1, ...); else empty
 
   bool classification() const { return task != Task::Regression; }
   std::int64_t outputs() const;      // network output units: 1, or one per class for multi-class
