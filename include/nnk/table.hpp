@@ -31,7 +31,8 @@ struct TableColumn {
   std::int64_t missing = 0;             // rows where the value is missing
 };
 
-// A missing value is an empty field, NA, N/A, ?, or NaN in any case (what from_chars reads as NaN).
+// A missing value is an empty field, NA, N/A, ?, or NaN in any case, signed or not (what std::from_chars reads as
+// NaN, after an optional '+').
 struct Table {
   std::string source;                // the file it was read from
   std::vector<TableColumn> columns;  // in the file's order

@@ -30,8 +30,7 @@ using CategoryMap = std::unordered_map<std::string, std::int32_t, TextHash, std:
 bool is_missing_marker(std::string_view text) {
   if (text.empty() || text == "NA" || text == "N/A" || text == "?") return true;
   float value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc() && end == text.data() + text.size() && std::isnan(value);
+  return read_float(text, value) == NumberStatus::NotFinite && std::isnan(value);
 }
 
 std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const std::vector<char>& text_columns) {
@@ -60,7 +59,9 @@ std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const
         }
         if (mode == CellMode::Strict) throw Problem{field.offset, field_problem(file, c, field, status)};
         row[c] = kMissing;
-        if (is_missing_marker(field.text)) return;
+        if (status == NumberStatus::Empty || (status == NumberStatus::NotFinite && std::isnan(value)) ||
+            is_missing_marker(field.text))
+          return;
         if (status == NumberStatus::NotANumber) out.has_text[c] = 1;
         else if (!out.bad_number[c]) out.bad_number[c] = Problem{field.offset, field_problem(file, c, field, status)};
       });

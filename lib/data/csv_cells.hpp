@@ -12,7 +12,7 @@
 
 namespace nnk::detail::csv {
 
-// A missing value: empty, NA, N/A, ? or what from_chars reads as NaN (nan, NaN, NAN, -nan, ...).
+// A missing value: empty, NA, N/A, ? or a NaN as read_float reads it (nan, NaN, NAN, -nan, +nan, nan(...)).
 bool is_missing_marker(std::string_view text);
 
 enum class CellMode {
