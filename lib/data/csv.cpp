@@ -6,7 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include "cpu/parallel.hpp"
 #include "data/csv_cells.hpp"
 #include "data/csv_file.hpp"
 #include "nnk/data.hpp"
@@ -51,11 +50,8 @@ Dataset parse_csv(const std::string& path, ChooseTarget choose_target) {
   if (names.size() < 2)
     detail::fail(kFunction, ": '", path, "' has ", names.size(), " column, expected at least a feature and a target");
   const std::size_t target = choose_target(names);
-  const std::vector<detail::csv::ChunkNumbers> chunks = read_numbers(file, detail::csv::CellMode::Strict, {});
-
-  std::vector<std::int64_t> first_row(chunks.size() + 1, 0);
-  for (std::size_t k = 0; k < chunks.size(); ++k) first_row[k + 1] = first_row[k] + chunks[k].rows;
-  const std::int64_t examples = first_row.back();
+  const detail::csv::RowLayout layout = detail::csv::row_layout(file);
+  const std::int64_t examples = layout.rows();
   if (examples == 0)
     detail::fail(kFunction, ": ", path, ":", file.line_after_header(), ":1: no data rows after the header row");
 
@@ -66,20 +62,12 @@ Dataset parse_csv(const std::string& path, ChooseTarget choose_target) {
   data.target_name = names[target];
   for (std::size_t c = 0; c < columns; ++c)
     if (c != target) data.feature_names.push_back(names[c]);
-
-  // A chunk's records are consecutive examples: each row is the example's column, less the target.
-  cpu::parallel_for(static_cast<std::int64_t>(chunks.size()), 1, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t k = begin; k < end; ++k) {
-      const detail::csv::ChunkNumbers& chunk = chunks[static_cast<std::size_t>(k)];
-      for (std::int64_t r = 0; r < chunk.rows; ++r) {
-        const float* row = chunk.values.data() + static_cast<std::size_t>(r) * columns;
-        const std::int64_t j = first_row[static_cast<std::size_t>(k)] + r;
-        float* features = data.features.col(j);
-        std::memcpy(features, row, target * sizeof(float));
-        std::memcpy(features + target, row + target + 1, (columns - target - 1) * sizeof(float));
-        data.targets(0, j) = row[target];
-      }
-    }
+  // Each row goes straight to its example's column, less the target.
+  read_numbers(file, detail::csv::CellMode::Strict, {}, layout, [&](std::int64_t j, const float* row) {
+    float* features = data.features.col(j);
+    std::memcpy(features, row, target * sizeof(float));
+    std::memcpy(features + target, row + target + 1, (columns - target - 1) * sizeof(float));
+    data.targets(0, j) = row[target];
   });
   return data;
 }

@@ -33,7 +33,15 @@ bool is_missing_marker(std::string_view text) {
   return read_float(text, value) == NumberStatus::NotFinite && std::isnan(value);
 }
 
-std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const std::vector<char>& text_columns) {
+RowLayout row_layout(const CsvFile& file) {
+  const std::vector<std::int64_t> counts = file.records_per_chunk();
+  RowLayout layout{.first_row = std::vector<std::int64_t>(counts.size() + 1, 0)};
+  for (std::size_t k = 0; k < counts.size(); ++k) layout.first_row[k + 1] = layout.first_row[k] + counts[k];
+  return layout;
+}
+
+std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const std::vector<char>& text_columns,
+                                       const RowLayout& layout, const RowSink& store) {
   const std::size_t columns = file.columns();
   std::vector<ChunkNumbers> chunks(file.chunks());
   file.for_each_chunk([&](std::size_t k, Scanner& scanner) {
@@ -42,31 +50,33 @@ std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const
       out.has_text.assign(columns, 0);
       out.bad_number.resize(columns);
     }
+    std::vector<float> values(columns);  // one record at a time, in cache, then stored
+    std::int64_t row = layout.first_row[k];
     while (scanner.next_record()) {
-      const std::size_t base = out.values.size();
-      out.values.resize(base + columns);
-      float* row = out.values.data() + base;
       read_record(scanner, columns, [&](std::size_t c, const Field& field) {
         if (mode == CellMode::Table && !text_columns.empty() && text_columns[c]) {
-          row[c] = kMissing;
+          values[c] = kMissing;
           return;
         }
         float value = 0;
         const NumberStatus status = read_float(field.text, value);
         if (status == NumberStatus::Ok) {
-          row[c] = value;
+          values[c] = value;
           return;
         }
         if (mode == CellMode::Strict) throw Problem{field.offset, field_problem(file, c, field, status)};
-        row[c] = kMissing;
+        values[c] = kMissing;
         if (status == NumberStatus::Empty || (status == NumberStatus::NotFinite && std::isnan(value)) ||
             is_missing_marker(field.text))
           return;
         if (status == NumberStatus::NotANumber) out.has_text[c] = 1;
         else if (!out.bad_number[c]) out.bad_number[c] = Problem{field.offset, field_problem(file, c, field, status)};
-      });
-      ++out.rows;
+      }, [&](std::size_t c, Scanner& s) { return (text_columns.empty() || !text_columns[c]) && s.next_integer_field(values[c]); });
+      // The count and the reading agree on a well-formed file; a malformed one stops with its Problem first.
+      if (row >= layout.first_row[k + 1]) throw Problem{scanner.position(), "internal: more records than counted"};
+      store(row++, values.data());
     }
+    if (row != layout.first_row[k + 1]) throw Problem{scanner.position(), "internal: fewer records than counted"};
   });
   return chunks;
 }

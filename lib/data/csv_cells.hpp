@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,16 +21,25 @@ enum class CellMode {
   Table,   // nnk::load_table: numbers, missing values (NaN) and text (NaN, the column marked as text)
 };
 
+// The rows of the file: where each chunk's first row is (a prefix sum of CsvFile::records_per_chunk), and the total.
+struct RowLayout {
+  std::vector<std::int64_t> first_row;  // one per chunk, and the total at the end
+  std::int64_t rows() const { return first_row.back(); }
+};
+RowLayout row_layout(const CsvFile& file);
+
 struct ChunkNumbers {
-  std::vector<float> values;  // record r's column c at values[r * columns + c]
-  std::int64_t rows = 0;
   std::vector<char> has_text;  // Table: per column, whether a field of this chunk is text
   std::vector<std::optional<Problem>> bad_number;  // Table: per column, its first number out of range or infinite
 };
 
-// Reads every chunk. `text_columns` (Table mode; per column, may be empty) marks columns read as text whatever
-// their values.
-std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const std::vector<char>& text_columns);
+// Receives each data row's numbers (one per column; NaN for missing or text), by its row index in the file.
+using RowSink = std::function<void(std::int64_t row, const float* values)>;
+
+// Reads every chunk and hands each row to `store` (from several threads, each row once). `text_columns` (Table mode;
+// per column, may be empty) marks columns read as text whatever their values.
+std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const std::vector<char>& text_columns,
+                                       const RowLayout& layout, const RowSink& store);
 
 struct TextColumnValues {
   std::vector<std::string> categories;  // in order of first appearance

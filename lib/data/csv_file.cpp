@@ -2,26 +2,11 @@
 #include "data/csv_file.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 
 namespace nnk::detail::csv {
 
 namespace {
-
-std::string read_whole_file(const std::string& path, const char* function) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(function, ": cannot open '", path, "': ", std::strerror(errno));
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) fail(function, ": cannot read '", path, "': ", std::strerror(errno));  // e.g. a directory
-  in.seekg(0, std::ios::beg);
-  std::string content(static_cast<std::size_t>(size), '\0');
-  in.read(content.data(), size);
-  if (in.bad() || in.gcount() != size) fail(function, ": cannot read '", path, "'");
-  return content;
-}
 
 // Whether a quote count is odd, for the bytes [begin, end): the pre-scan of one piece.
 bool odd_quotes(std::string_view text, std::size_t begin, std::size_t end) {
@@ -39,10 +24,50 @@ std::size_t record_start_after(std::string_view text, std::size_t from, bool ins
   return text.size();
 }
 
+// The records of [begin, end), counted as Scanner::next_record finds them: a line end outside quotes ends a record
+// unless its line holds only blanks. Lines without quotes (the bulk of numeric files) go through memchr.
+std::int64_t count_records(std::string_view text, std::size_t begin, std::size_t end) {
+  const char* data = text.data();
+  std::int64_t records = 0;
+  bool inside_quotes = false, non_blank = false;
+  std::size_t p = begin;
+  while (p < end) {
+    if (inside_quotes) {
+      const void* quote = std::memchr(data + p, '"', end - p);
+      if (quote == nullptr) break;  // an unclosed quote: the scanner reports it
+      inside_quotes = false;
+      p = static_cast<std::size_t>(static_cast<const char*>(quote) - data) + 1;
+      continue;
+    }
+    const void* newline = std::memchr(data + p, '\n', end - p);
+    const std::size_t line_end = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - data) : end;
+    if (const void* quote = std::memchr(data + p, '"', line_end - p)) {
+      non_blank = true;
+      inside_quotes = true;
+      p = static_cast<std::size_t>(static_cast<const char*>(quote) - data) + 1;
+      continue;
+    }
+    for (std::size_t i = p; i < line_end && !non_blank; ++i) non_blank = !is_blank(data[i]);
+    if (line_end < end && non_blank) ++records;
+    if (line_end < end) non_blank = false;
+    p = line_end < end ? line_end + 1 : end;
+  }
+  return records + (non_blank ? 1 : 0);
+}
+
 }  // namespace
 
+std::vector<std::int64_t> CsvFile::records_per_chunk() const {
+  std::vector<std::int64_t> counts(chunks());
+  cpu::parallel_for(static_cast<std::int64_t>(chunks()), 1, [&](std::int64_t begin, std::int64_t end) {
+    for (auto k = static_cast<std::size_t>(begin); k < static_cast<std::size_t>(end); ++k)
+      counts[k] = count_records(text_, cuts_[k], cuts_[k + 1]);
+  });
+  return counts;
+}
+
 CsvFile::CsvFile(const std::string& path, const char* function)
-    : path_(path), function_(function), content_(read_whole_file(path, function)), text_(content_) {
+    : path_(path), function_(function), content_(path, function), text_(content_.bytes()) {
   if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
   read_header();
 }

@@ -18,6 +18,7 @@
 #include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
 #include "data/csv_scanner.hpp"
+#include "data/mapped_file.hpp"
 #include "nnk/error.hpp"
 
 namespace nnk::detail::csv {
@@ -43,6 +44,9 @@ class CsvFile {
   std::int64_t line_after_header() const;
 
   std::size_t chunks() const { return cuts_.size() - 1; }
+  // Per chunk, how many records it holds (blank lines not counted), from a quote-aware count of line ends: what the
+  // scanner will find in a well-formed file, so that rows can be written in place. In parallel.
+  std::vector<std::int64_t> records_per_chunk() const;
   Scanner scanner(std::size_t chunk) const { return Scanner(text_, cuts_[chunk], cuts_[chunk + 1]); }
 
   // "<function>: <path>:<line>:<column>: <parts>" as an nnk::Error.
@@ -86,21 +90,25 @@ class CsvFile {
 
   std::string path_;
   const char* function_;
-  std::string content_;
+  MappedFile content_;
   std::string_view text_;  // content_ without a UTF-8 byte-order mark
   std::vector<HeaderField> header_;
   std::size_t header_end_ = 0;      // the header row's line end
   std::vector<std::size_t> cuts_;   // chunk k is [cuts_[k], cuts_[k + 1])
 };
 
-// Reads the fields of one record (after Scanner::next_record returned true): on_field(column, field) for each.
-// Throws Problem when the record has another field count than `columns`, pointing at its first extra field or,
-// for a short record, at its line end.
-template <typename OnField>
-void read_record(Scanner& scanner, std::size_t columns, OnField&& on_field) {
+// Reads the fields of one record (after Scanner::next_record returned true): on_field(column, field) for each,
+// unless fast(column, scanner) read the field itself (returning true). Throws Problem when the record has another
+// field count than `columns`, pointing at its first extra field or, for a short record, at its line end.
+template <typename OnField, typename Fast>
+void read_record(Scanner& scanner, std::size_t columns, OnField&& on_field, Fast&& fast) {
   std::size_t column = 0;
   std::size_t first_extra = 0;
   do {
+    if (column < columns && fast(column, scanner)) {
+      ++column;
+      continue;
+    }
     const Field field = scanner.next_field();
     if (column < columns) on_field(column, field);
     else if (column == columns) first_extra = field.offset;
@@ -110,6 +118,11 @@ void read_record(Scanner& scanner, std::size_t columns, OnField&& on_field) {
   std::ostringstream message;
   message << "row has " << column << " fields, expected " << columns << " (as many as the header)";
   throw Problem{column > columns ? first_extra : scanner.record_end(), message.str()};
+}
+
+template <typename OnField>
+void read_record(Scanner& scanner, std::size_t columns, OnField&& on_field) {
+  read_record(scanner, columns, on_field, [](std::size_t, Scanner&) { return false; });
 }
 
 }  // namespace nnk::detail::csv

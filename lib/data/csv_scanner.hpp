@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -66,6 +67,26 @@ class Scanner {
     while (stop > start && is_blank(data_[stop - 1])) --stop;
     finish_field(p);
     return {std::string_view(data_ + start, stop - start), start, false};
+  }
+
+  // A fast path for the bulk of numeric files: a field of 1 to 18 digits (after an optional '-') directly followed by
+  // a comma or \n, read in the same pass (the same float as read_float gives). Returns false, consuming nothing, for
+  // any other field: then call next_field.
+  bool next_integer_field(float& value) {
+    const std::size_t start = pos_;
+    const bool negative = start < end_ && data_[start] == '-';
+    const std::size_t first = start + (negative ? 1 : 0);
+    std::uint64_t n = 0;
+    std::size_t p = first;
+    for (; p < end_ && p - first <= 18; ++p) {
+      const auto digit = static_cast<unsigned>(data_[p] - '0');
+      if (digit > 9) break;
+      n = n * 10 + digit;
+    }
+    if (p == first || p - first > 18 || (p < end_ && data_[p] != ',' && data_[p] != '\n')) return false;
+    value = negative ? -static_cast<float>(n) : static_cast<float>(n);
+    finish_field(p);
+    return true;
   }
 
   // Whether the last field read ended its record.

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "cpu/parallel.hpp"
 #include "data/csv_cells.hpp"
 #include "data/csv_file.hpp"
 #include "data/split_rows.hpp"
@@ -23,20 +22,6 @@ std::string column_list(const std::vector<TableColumn>& columns) {
   for (std::size_t c = 0; c < columns.size() && c < 12; ++c) list += (c ? ", " : "") + columns[c].name;
   if (columns.size() > 12) list += ", ... (" + std::to_string(columns.size()) + " columns)";
   return list;
-}
-
-// Copies the chunks' row-major numbers into the table: record r of chunk k is example first_row[k] + r.
-void gather_numbers(const std::vector<detail::csv::ChunkNumbers>& chunks, const std::vector<std::int64_t>& first_row,
-                    Matrix& numbers) {
-  const auto columns = static_cast<std::size_t>(numbers.rows());
-  cpu::parallel_for(static_cast<std::int64_t>(chunks.size()), 1, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t k = begin; k < end; ++k) {
-      const detail::csv::ChunkNumbers& chunk = chunks[static_cast<std::size_t>(k)];
-      if (chunk.rows == 0) continue;
-      std::memcpy(numbers.col(first_row[static_cast<std::size_t>(k)]), chunk.values.data(),
-                  static_cast<std::size_t>(chunk.rows) * columns * sizeof(float));
-    }
-  });
 }
 
 }  // namespace
@@ -67,18 +52,18 @@ Table load_table(const std::string& path, const std::vector<std::string>& text_c
   std::vector<char> forced_text(columns, 0);
   for (std::size_t c = 0; c < columns; ++c)
     for (const std::string& name : text_columns) forced_text[c] = forced_text[c] || file.header()[c].name == name;
-  const std::vector<detail::csv::ChunkNumbers> chunks = read_numbers(file, detail::csv::CellMode::Table, forced_text);
-
-  std::vector<std::int64_t> first_row(chunks.size() + 1, 0);
-  for (std::size_t k = 0; k < chunks.size(); ++k) first_row[k + 1] = first_row[k] + chunks[k].rows;
-  const std::int64_t rows = first_row.back();
+  const detail::csv::RowLayout layout = detail::csv::row_layout(file);
+  const std::int64_t rows = layout.rows();
   if (rows == 0)
     detail::fail(kFunction, ": ", path, ":", file.line_after_header(), ":1: no data rows after the header row");
 
   Table table;
   table.source = path;
   table.numbers = Matrix(static_cast<std::int64_t>(columns), rows);
-  gather_numbers(chunks, first_row, table.numbers);
+  const std::vector<detail::csv::ChunkNumbers> chunks =
+      read_numbers(file, detail::csv::CellMode::Table, forced_text, layout, [&](std::int64_t r, const float* values) {
+        std::memcpy(table.numbers.col(r), values, columns * sizeof(float));
+      });
 
   std::vector<std::size_t> text;
   for (std::size_t c = 0; c < columns; ++c) {
