@@ -8,10 +8,15 @@ namespace nnk::detail::csv {
 
 namespace {
 
-// Whether a quote count is odd, for the bytes [begin, end): the pre-scan of one piece.
+// Whether a quote count is odd, for the bytes [begin, end): the pre-scan of one piece (memchr: numeric files have
+// no quotes, and it runs at memory speed).
 bool odd_quotes(std::string_view text, std::size_t begin, std::size_t end) {
-  return (std::count(text.begin() + static_cast<std::ptrdiff_t>(begin), text.begin() + static_cast<std::ptrdiff_t>(end),
-                     '"') & 1) != 0;
+  bool odd = false;
+  for (const char* p = text.data() + begin; const void* quote = std::memchr(p, '"', static_cast<std::size_t>(text.data() + end - p));) {
+    odd = !odd;
+    p = static_cast<const char*>(quote) + 1;
+  }
+  return odd;
 }
 
 // The first record start at or after `from`, given whether `from` lies inside quotes: just past the first line end
