@@ -74,7 +74,7 @@ TEST(TrainCsvProgram, MessyFileTrainsPredictsNamesAndEvaluatesTheRawFile) {
                                            "customer id,\"notes, free text\"", "--epochs", "60", "--learning-rate",
                                            "0.01", "--progress", "none", "--save", dir + "/m.nnk"});
   ASSERT_EQ(trained.status, 0) << trained.err;
-  EXPECT_NE(trained.out.find("binary classification (classes no, yes, soon)"), std::string::npos) << trained.out;
+  EXPECT_NE(trained.out.find("binary classification (classes 'no', 'yes, soon')"), std::string::npos) << trained.out;
   EXPECT_NE(trained.out.find("columns: 2 numeric, 1 categorical (one-hot: 'plan' 4 inputs) -> 6 network inputs"),
             std::string::npos) << trained.out;
   // The counts of the two splits add up to what the file holds.

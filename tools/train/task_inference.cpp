@@ -60,7 +60,7 @@ std::string format_classes(const TargetEncoding& encoding) {
   if (encoding.class_names.empty()) return format_labels(encoding.class_labels);
   std::string out;
   const auto& names = encoding.class_names;
-  for (std::size_t i = 0; i < names.size() && i < 12; ++i) out += (i ? ", " : "") + names[i];
+  for (std::size_t i = 0; i < names.size() && i < 12; ++i) out += (i ? ", '" : "'") + names[i] + "'";
   if (names.size() > 12) out += ", ... (" + std::to_string(names.size()) + " classes)";
   return out;
 }

@@ -52,7 +52,7 @@ std::int64_t class_index(const TargetEncoding& encoding, double label);
 // How a class label is shown: its class name for a text target, else the number ("1", "0.5").
 std::string label_text(const TargetEncoding& encoding, double label);
 
-// The classes as format_labels shows them, or a text target's names ("no, yes").
+// The classes as format_labels shows them, or a text target's names in quotes ('no', 'yes, soon').
 std::string format_classes(const TargetEncoding& encoding);
 
 // "0, 1, 2" (at most 12 shown).
