@@ -49,6 +49,7 @@ std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const
     if (mode == CellMode::Table) {
       out.has_text.assign(columns, 0);
       out.bad_number.resize(columns);
+      out.missing.assign(columns, 0);
     }
     std::vector<float> values(columns);  // one record at a time, in cache, then stored
     std::int64_t row = layout.first_row[k];
@@ -67,8 +68,10 @@ std::vector<ChunkNumbers> read_numbers(const CsvFile& file, CellMode mode, const
         if (mode == CellMode::Strict) throw Problem{field.offset, field_problem(file, c, field, status)};
         values[c] = kMissing;
         if (status == NumberStatus::Empty || (status == NumberStatus::NotFinite && std::isnan(value)) ||
-            is_missing_marker(field.text))
+            is_missing_marker(field.text)) {
+          ++out.missing[c];
           return;
+        }
         if (status == NumberStatus::NotANumber) out.has_text[c] = 1;
         else if (!out.bad_number[c]) out.bad_number[c] = Problem{field.offset, field_problem(file, c, field, status)};
       }, [&](std::size_t c, Scanner& s) { return (text_columns.empty() || !text_columns[c]) && s.next_integer_field(values[c]); });

@@ -31,6 +31,7 @@ RowLayout row_layout(const CsvFile& file);
 struct ChunkNumbers {
   std::vector<char> has_text;  // Table: per column, whether a field of this chunk is text
   std::vector<std::optional<Problem>> bad_number;  // Table: per column, its first number out of range or infinite
+  std::vector<std::int64_t> missing;               // Table: per column, the missing values of this chunk
 };
 
 // Receives each data row's numbers (one per column; NaN for missing or text), by its row index in the file.

@@ -93,10 +93,8 @@ Table load_table(const std::string& path, const std::vector<std::string>& text_c
     }
   }
   for (std::size_t c = 0; c < columns; ++c) {
-    if (table.columns[c].type == ColumnType::Text) continue;
-    std::int64_t missing = 0;
-    for (std::int64_t r = 0; r < rows; ++r) missing += std::isnan(table.numbers(static_cast<std::int64_t>(c), r));
-    table.columns[c].missing = missing;
+    if (table.columns[c].type == ColumnType::Text) continue;  // counted by read_text_columns
+    for (const detail::csv::ChunkNumbers& chunk : chunks) table.columns[c].missing += chunk.missing[c];
   }
   return table;
 }
