@@ -161,5 +161,28 @@ TEST(TrainCsvProgram, DropModeFeatureChoiceAndCategoryLimit) {
             std::string::npos) << unknown.err;
 }
 
+// A categorical column whose values look like numbers in the test file ("1", "2": the "x" of training is absent)
+// is still read as categories there, and the target's classes too.
+TEST(TrainCsvProgram, TestDataReadsTheModelsTextColumnsAsText) {
+  const std::string dir = fresh_test_directory();
+  std::string train = "grade,size,label\n", test = "size,grade,label\n";
+  for (int r = 0; r < 60; ++r) {
+    const std::string grade = r % 3 == 0 ? "x" : std::to_string(1 + r % 2);
+    train += grade + "," + std::to_string(r % 7) + "," + (r % 2 ? "1" : "b") + "\n";
+    if (r % 3) test += std::to_string(r % 7) + "," + grade + "," + (r % 2 ? "1" : "b") + "\n";
+  }
+  write_text(dir + "/train.csv", train);
+  write_text(dir + "/test.csv", test);
+  const RunResult r = run_nnk_train({"--data", dir + "/train.csv", "--target", "label", "--test-data", dir + "/test.csv",
+                                     "--epochs", "3", "--progress", "none", "--save", dir + "/m.nnk"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("(classes '1', 'b')"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("one-hot: 'grade' 3 inputs"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("40 test from '"), std::string::npos) << r.out;
+  const RunResult e = run_nnk_train({"evaluate", "--model", dir + "/m.nnk", "--data", dir + "/test.csv"});
+  ASSERT_EQ(e.status, 0) << e.err;
+  EXPECT_NE(e.out.find("evaluate accuracy"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nnk::train_test
