@@ -102,17 +102,22 @@ Table load_table(const std::string& path, const std::vector<std::string>& text_c
 Table select_rows(const Table& table, const std::vector<std::int64_t>& rows) {
   Table out;
   out.source = table.source;
-  out.numbers = select_columns(table.numbers, rows);
+  out.numbers = select_columns(table.numbers, rows);  // checks the row indices
   for (const TableColumn& column : table.columns) {
     TableColumn selected{.name = column.name, .type = column.type, .categories = column.categories, .codes = {},
                          .missing = 0};
-    for (const std::int64_t r : rows) {
-      if (column.type == ColumnType::Text) selected.codes.push_back(column.codes[static_cast<std::size_t>(r)]);
-      selected.missing += column.type == ColumnType::Text
-                              ? column.codes[static_cast<std::size_t>(r)] < 0
-                              : std::isnan(table.numbers(static_cast<std::int64_t>(&column - table.columns.data()), r));
-    }
+    if (column.type == ColumnType::Text)
+      for (const std::int64_t r : rows) {
+        selected.codes.push_back(column.codes[static_cast<std::size_t>(r)]);
+        selected.missing += selected.codes.back() < 0;
+      }
     out.columns.push_back(std::move(selected));
+  }
+  // The number columns' missing counts, row by row: each row's values are contiguous.
+  for (std::int64_t j = 0; j < out.rows(); ++j) {
+    const float* values = out.numbers.col(j);
+    for (std::size_t c = 0; c < out.columns.size(); ++c)
+      if (out.columns[c].type == ColumnType::Number) out.columns[c].missing += std::isnan(values[c]);
   }
   return out;
 }

@@ -108,23 +108,28 @@ TableEncoding TableEncoding::fit(const Table& train, const EncodingOptions& opti
     encoding.classes.assign(classes.begin(), classes.end());
   }
 
-  for (const std::size_t c : columns) {
-    const TableColumn& column = train.columns[c];
+  // The number columns' training means, row by row (each row's values are contiguous), sums in double.
+  std::vector<double> sum(columns.size(), 0.0);
+  std::vector<std::int64_t> count(columns.size(), 0);
+  for (const std::int64_t r : used) {
+    const float* values = train.numbers.col(r);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const float v = values[columns[i]];
+      if (std::isnan(v)) continue;  // missing (and every value of a text column)
+      sum[i] += v;
+      ++count[i];
+    }
+  }
+
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const TableColumn& column = train.columns[columns[i]];
     FeatureEncoding feature{.name = column.name, .type = column.type, .fill = 0, .categories = {},
                             .missing_category = false};
     if (column.type == ColumnType::Number) {
-      double sum = 0;
-      std::int64_t count = 0;
-      for (const std::int64_t r : used) {
-        const float v = train.numbers(static_cast<std::int64_t>(c), r);
-        if (std::isnan(v)) continue;
-        sum += v;
-        ++count;
-      }
-      if (count == 0)
+      if (count[i] == 0)
         detail::fail(kFit, ": column '", column.name, "' has no value in the training rows of '", train.source,
                      "' (leave it out with --ignore / EncodingOptions::ignore)");
-      feature.fill = sum / static_cast<double>(count);
+      feature.fill = sum[i] / static_cast<double>(count[i]);
     } else {
       std::set<std::string> categories;
       for (const std::int64_t r : used) {
