@@ -2,11 +2,14 @@
 #include "data/csv_file.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 namespace nnk::detail::csv {
 
 namespace {
+
+std::atomic<std::size_t> chunk_bytes{kChunkBytes};
 
 // Whether a quote count is odd, for the bytes [begin, end): the pre-scan of one piece (memchr: numeric files have
 // no quotes, and it runs at memory speed).
@@ -62,6 +65,8 @@ std::int64_t count_records(std::string_view text, std::size_t begin, std::size_t
 
 }  // namespace
 
+void set_chunk_bytes_for_testing(std::size_t bytes) { chunk_bytes = bytes == 0 ? kChunkBytes : bytes; }
+
 std::vector<std::int64_t> CsvFile::records_per_chunk() const {
   std::vector<std::int64_t> counts(chunks());
   cpu::parallel_for(static_cast<std::int64_t>(chunks()), 1, [&](std::int64_t begin, std::int64_t end) {
@@ -97,7 +102,8 @@ void CsvFile::read_header() {
 
 void CsvFile::cut_chunks(std::size_t data_begin) {
   const std::size_t bytes = text_.size() - data_begin;
-  const std::size_t pieces = std::max<std::size_t>(1, (bytes + kChunkBytes - 1) / kChunkBytes);
+  const std::size_t piece_bytes = chunk_bytes.load();
+  const std::size_t pieces = std::max<std::size_t>(1, (bytes + piece_bytes - 1) / piece_bytes);
   std::vector<std::size_t> piece_start(pieces + 1);
   for (std::size_t k = 0; k <= pieces; ++k) piece_start[k] = data_begin + bytes / pieces * k + std::min(k, bytes % pieces);
 

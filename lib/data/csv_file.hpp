@@ -25,6 +25,10 @@ namespace nnk::detail::csv {
 
 inline constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 
+// Tests and the fuzz target make the chunks tiny (a few bytes), so that cuts fall everywhere, even in small files:
+// the result must not change. 0 restores kChunkBytes. Not for concurrent use with loading.
+void set_chunk_bytes_for_testing(std::size_t bytes);
+
 struct HeaderField {
   std::string name;
   std::size_t offset;

@@ -3,7 +3,8 @@
 // independent reading in csv_reference.hpp: load_csv's (same shape, bitwise the same numbers), loaded a second time
 // by its target's name (the same data, or an error that says the name is ambiguous); load_table's (the same
 // records: every field of a number column strtof's value or missing, every field of a text column the same text),
-// and a file load_csv accepts is one load_table reads as number columns with the same values.
+// and a file load_csv accepts is one load_table reads as number columns with the same values. Every file is read
+// again in chunks of a few bytes (the cut points everywhere): the same tables, datasets and errors.
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -14,9 +15,11 @@
 #include <optional>
 #include <string_view>
 
+#include "data/csv_file.hpp"
 #include "support/fuzz/csv_reference.hpp"
 #include "support/fuzz/fuzz_check.hpp"
 #include "support/fuzz/memory_file.hpp"
+#include "support/fuzz/table_text.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 #include "nnk/table.hpp"
@@ -113,9 +116,19 @@ std::optional<nnk::Table> table_of(const std::string& path, std::string_view con
 
 }  // namespace
 
+// The same readings with chunks of 1 to 8 bytes as with one chunk.
+void check_tiny_chunks(const std::string& path, std::size_t size) {
+  const std::string table = nnk::fuzz::table_text(path), dataset = nnk::fuzz::dataset_text(path);
+  nnk::detail::csv::set_chunk_bytes_for_testing(1 + size % 8);
+  const bool same = nnk::fuzz::table_text(path) == table && nnk::fuzz::dataset_text(path) == dataset;
+  nnk::detail::csv::set_chunk_bytes_for_testing(0);
+  check(same, "reading in tiny chunks gives another result than in one chunk");
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   nnk::fuzz::MemoryFile& file = nnk::fuzz::input_file();
   file.assign(bytes, size);
+  check_tiny_chunks(file.path(), size);
 
   const std::string_view content(reinterpret_cast<const char*>(bytes), size);
   const std::optional<nnk::Table> table = table_of(file.path(), content);
