@@ -146,53 +146,50 @@ PreparedData prepare_csv(const TrainSettings& s) {
                                 .missing = s.missing == MissingPolicy::Drop ? MissingValues::Drop : MissingValues::Impute};
   const std::size_t target_column = table.column_index(target);
 
-  Table train, test;
-  bool has_test = true;
+  // What the whole file says of the target: its rows with a value, and the values the task is inferred from.
+  const TableColumn& target_values = table.columns[target_column];
+  data.examples = table.rows() - target_values.missing;
+  if (target_values.type == ColumnType::Number) {
+    std::vector<float> targets;
+    for (std::int64_t r = 0; r < table.rows(); ++r)
+      if (!table.is_missing(target_column, r)) targets.push_back(table.numbers(static_cast<std::int64_t>(target_column), r));
+    data.all_targets = Matrix(1, static_cast<std::int64_t>(targets.size()));
+    for (std::size_t j = 0; j < targets.size(); ++j) data.all_targets(0, static_cast<std::int64_t>(j)) = targets[j];
+  }
+  // The classes of a text target are those of the whole file, so that a class rare enough to fall only in the
+  // test split is still one of the model's.
+  std::vector<std::string> classes;
+  for (const std::int32_t code : target_values.codes)
+    if (code >= 0) classes.push_back(target_values.categories[static_cast<std::size_t>(code)]);
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+
+  std::optional<TableSplit> split;  // without a split, the whole table is the training data (no copy)
   if (s.test_data_path) {
-    train = table;
     data.split_text = "from '" + *s.test_data_path + "'";
   } else if (s.test_fraction > 0) {
-    TableSplit split = split_table(table, s.test_fraction, s.split_seed);
-    train = std::move(split.train);
-    test = std::move(split.test);
+    split = split_table(table, s.test_fraction, s.split_seed);
     char text[128];
     std::snprintf(text, sizeof text, "(--test-fraction %g, --split-seed %llu)", s.test_fraction,
                   static_cast<unsigned long long>(s.split_seed));
     data.split_text = text;
   } else {
-    train = table;
-    has_test = false;
     data.split_text = "no test split";
   }
+  const Table& train = split ? split->train : table;
 
   data.encoding = TableEncoding::fit(train, options);
-  // The classes of a text target are those of the whole file, so that a class rare enough to fall only in the
-  // test split is still one of the model's.
-  const TableColumn& target_values = table.columns[target_column];
-  if (data.encoding.target_type == ColumnType::Text) {
-    std::vector<std::string> classes;
-    for (const std::int32_t code : target_values.codes)
-      if (code >= 0) classes.push_back(target_values.categories[static_cast<std::size_t>(code)]);
-    std::sort(classes.begin(), classes.end());
-    classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
-    data.encoding.classes = classes;
-  }
-  data.examples = table.rows() - target_values.missing;
-  std::vector<float> targets;
-  for (std::int64_t r = 0; r < table.rows(); ++r)
-    if (!table.is_missing(target_column, r)) targets.push_back(table.numbers(static_cast<std::int64_t>(target_column), r));
-  data.all_targets = Matrix(1, static_cast<std::int64_t>(targets.size()));
-  for (std::size_t j = 0; j < targets.size(); ++j) data.all_targets(0, static_cast<std::int64_t>(j)) = targets[j];
+  if (data.encoding.target_type == ColumnType::Text) data.encoding.classes = classes;
 
   EncodedTable train_encoded = data.encoding.encode(train, TargetUse::Required);
-  add_report(data, train_encoded.report, has_test && !s.test_data_path ? "the training split" : "the training data");
+  add_report(data, train_encoded.report, split ? "the training split" : "the training data");
   data.train = as_dataset(std::move(train_encoded), data.encoding);
   if (s.test_data_path) {
     EncodedTable test_encoded = read_encoded(*s.test_data_path, data.encoding, TargetUse::Required);
     add_report(data, test_encoded.report, "'" + *s.test_data_path + "'");
     data.test = as_dataset(std::move(test_encoded), data.encoding);
-  } else if (has_test) {
-    EncodedTable test_encoded = data.encoding.encode(test, TargetUse::Required);
+  } else if (split) {
+    EncodedTable test_encoded = data.encoding.encode(split->test, TargetUse::Required);
     add_report(data, test_encoded.report, "the test split");
     data.test = as_dataset(std::move(test_encoded), data.encoding);
   }
