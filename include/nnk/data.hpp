@@ -1,4 +1,5 @@
-// Tabular data: CSV and IDX loading, seeded splits, standardization, one-hot labels.
+// Tabular data: CSV and IDX loading, seeded splits, standardization, one-hot labels (raw CSV tables with text and
+// missing values: nnk/table.hpp).
 //
 //   nnk::Dataset all = nnk::load_csv("wdbc.csv", "benign");          // features 30 x 569, targets 1 x 569
 //   nnk::Dataset digits = nnk::load_idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
@@ -28,11 +29,13 @@ struct Dataset {
   std::int64_t examples() const { return features.cols(); }
 };
 
-// Reads a comma-separated file: a header row of column names, then one example per row, every field a finite
-// number (surrounding spaces allowed; \n or \r\n line ends; blank lines ignored). The target column is chosen by
-// name, or by index (0-based; negative counts from the end: -1 is the last column). Errors are nnk::Error with
-// "path:line:column" for a bad field, a ragged row, an empty file or one without data rows, and a clear message for
-// a missing file or an unknown target column.
+// Reads a comma-separated file of numbers: a header row of column names, then one example per row, every field a
+// finite number (surrounding spaces allowed). The file is RFC 4180 (nnk/table.hpp says more): fields and names may
+// be quoted, \n or \r\n line ends, blank lines ignored; it is parsed on all of nnk's threads. For text columns
+// and missing values, use nnk::load_table. The target column is chosen by name, or by index (0-based; negative
+// counts from the end: -1 is the last column). Errors are nnk::Error with "path:line:column" for a bad field, a
+// ragged row, malformed quoting, an empty file or one without data rows, and a clear message for a missing file or
+// an unknown target column.
 Dataset load_csv(const std::string& path, std::string_view target_name);
 Dataset load_csv(const std::string& path, std::int64_t target_index);
 
@@ -63,9 +66,15 @@ TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::
 
 // Per-feature standardization x' = (x - mean) / std (population std, sums in double). A constant feature gets
 // std 1, so it maps to 0. Fit it on the training split and apply it to every split.
+//
+// Both run on all of nnk's threads, reading each example's column once per pass (memory speed); fit sums fixed
+// blocks of examples and adds the blocks' sums in order, so its statistics are the same for any thread count.
+// transform computes (x - mean) / std in double and rounds to float, with denormals flushed (as nnk's kernels).
 class Standardizer {
  public:
   static Standardizer fit(ConstMatrixView features);
+  // Given statistics (e.g. a saved model's): nnk::Error unless the sizes agree and every std is finite and > 0.
+  static Standardizer from(std::vector<double> mean, std::vector<double> stddev);
   void transform(MatrixView features) const;  // in place; rows must match
   std::int64_t features() const { return static_cast<std::int64_t>(mean_.size()); }
   const std::vector<double>& mean() const { return mean_; }

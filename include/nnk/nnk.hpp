@@ -14,6 +14,7 @@
 #include "nnk/peak.hpp"
 #include "nnk/ref.hpp"
 #include "nnk/schedule.hpp"
+#include "nnk/table.hpp"
 #include "nnk/train.hpp"
 #include "nnk/types.hpp"
 #include "nnk/version.hpp"

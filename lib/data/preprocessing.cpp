@@ -2,31 +2,89 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
+#include "cpu/parallel.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 
 namespace nnk {
 
+namespace {
+
+// Examples per block of fit's sums: a function of the example count only, never of the thread count, and large
+// enough that at most kMaxBlocks partial sums are kept.
+constexpr std::int64_t kMinBlock = 1024;
+constexpr std::int64_t kMaxBlocks = 256;
+
+std::int64_t block_size(std::int64_t examples) {
+  return std::max(kMinBlock, (examples + kMaxBlocks - 1) / kMaxBlocks);
+}
+
+// Per block of examples, per feature: sum of f(x) in double, examples in order; then the blocks in order.
+template <typename Term>
+std::vector<double> sum_by_feature(ConstMatrixView x, Term term) {
+  const auto n = static_cast<std::size_t>(x.rows());
+  const std::int64_t block = block_size(x.cols());
+  const std::int64_t blocks = (x.cols() + block - 1) / block;
+  std::vector<double> partial(static_cast<std::size_t>(blocks) * n, 0.0);
+  cpu::parallel_for(blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t b = begin; b < end; ++b) {
+      double* sums = partial.data() + static_cast<std::size_t>(b) * n;
+      for (std::int64_t j = b * block; j < std::min(x.cols(), (b + 1) * block); ++j) {
+        const float* column = x.col(j);
+        for (std::size_t i = 0; i < n; ++i) sums[i] += term(i, column[i]);
+      }
+    }
+  });
+  std::vector<double> total(n, 0.0);
+  for (std::int64_t b = 0; b < blocks; ++b)
+    for (std::size_t i = 0; i < n; ++i) total[i] += partial[static_cast<std::size_t>(b) * n + i];
+  return total;
+}
+
+// The first non-finite element in feature-major order (the order the message promises), or nothing.
+void check_finite(ConstMatrixView x, const std::vector<double>& sums) {
+  for (std::int64_t i = 0; i < x.rows(); ++i) {
+    if (std::isfinite(sums[static_cast<std::size_t>(i)])) continue;
+    for (std::int64_t j = 0; j < x.cols(); ++j)
+      if (!std::isfinite(x(i, j)))  // would make the row's mean and std NaN, and every transform with them
+        detail::fail("nnk::Standardizer::fit: features(", i, ", ", j, ") = ", x(i, j), " is not finite");
+  }
+}
+
+}  // namespace
+
 Standardizer Standardizer::fit(ConstMatrixView features) {
   if (features.cols() < 1) detail::fail("nnk::Standardizer::fit: features has 0 columns, expected at least 1 example");
-  Standardizer s;
   const auto n = static_cast<double>(features.cols());
-  for (std::int64_t i = 0; i < features.rows(); ++i) {
-    // Two passes (mean, then squared deviations): no cancellation for features with a large mean.
-    double sum = 0;
-    for (std::int64_t j = 0; j < features.cols(); ++j) {
-      if (!std::isfinite(features(i, j)))  // would make the row's mean and std NaN, and every transform with them
-        detail::fail("nnk::Standardizer::fit: features(", i, ", ", j, ") = ", features(i, j), " is not finite");
-      sum += features(i, j);
-    }
-    const double mean = sum / n;
-    double squares = 0;
-    for (std::int64_t j = 0; j < features.cols(); ++j) squares += (features(i, j) - mean) * (features(i, j) - mean);
-    const double stddev = std::sqrt(squares / n);
-    s.mean_.push_back(mean);
+  // Two passes (mean, then squared deviations): no cancellation for features with a large mean.
+  const std::vector<double> sums = sum_by_feature(features, [](std::size_t, float v) { return static_cast<double>(v); });
+  check_finite(features, sums);
+  Standardizer s;
+  for (const double sum : sums) s.mean_.push_back(sum / n);
+  const std::vector<double>& mean = s.mean_;
+  const std::vector<double> squares = sum_by_feature(features, [&](std::size_t i, float v) {
+    const double d = v - mean[i];
+    return d * d;
+  });
+  for (const double sq : squares) {
+    const double stddev = std::sqrt(sq / n);
     s.stddev_.push_back(stddev > 0 ? stddev : 1.0);  // a constant feature maps to 0, not to NaN
   }
+  return s;
+}
+
+Standardizer Standardizer::from(std::vector<double> mean, std::vector<double> stddev) {
+  if (mean.size() != stddev.size())
+    detail::fail("nnk::Standardizer::from: mean has ", mean.size(), " entries, stddev ", stddev.size());
+  for (std::size_t i = 0; i < mean.size(); ++i)
+    if (!(std::isfinite(mean[i]) && std::isfinite(stddev[i]) && stddev[i] > 0))
+      detail::fail("nnk::Standardizer::from: feature ", i, " has mean ", mean[i], " and stddev ", stddev[i],
+                   ", expected finite values and stddev > 0");
+  Standardizer s;
+  s.mean_ = std::move(mean);
+  s.stddev_ = std::move(stddev);
   return s;
 }
 
@@ -34,11 +92,15 @@ void Standardizer::transform(MatrixView features) const {
   if (features.rows() != this->features())
     detail::fail("nnk::Standardizer::transform: features has ", features.rows(), " rows, the standardizer was fit on ",
                  this->features());
-  for (std::int64_t j = 0; j < features.cols(); ++j)
-    for (std::int64_t i = 0; i < features.rows(); ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      features(i, j) = static_cast<float>((features(i, j) - mean_[k]) / stddev_[k]);
+  const auto n = static_cast<std::size_t>(features.rows());
+  const double* mean = mean_.data();
+  const double* stddev = stddev_.data();
+  cpu::parallel_for(features.cols(), 256, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) {
+      float* column = features.col(j);
+      for (std::size_t i = 0; i < n; ++i) column[i] = static_cast<float>((column[i] - mean[i]) / stddev[i]);
     }
+  });
 }
 
 namespace {

@@ -7,6 +7,7 @@
 
 #include "core/counter_random.hpp"
 #include "nnk/data.hpp"
+#include "data/split_rows.hpp"
 #include "nnk/error.hpp"
 
 namespace nnk {
@@ -37,6 +38,22 @@ std::vector<std::int64_t> seeded_permutation(std::int64_t n, std::uint64_t seed)
   return order;
 }
 
+namespace detail {
+
+SplitRows split_rows(const char* function, std::int64_t rows, double test_fraction, std::uint64_t seed) {
+  if (!(test_fraction > 0 && test_fraction < 1))
+    fail(function, ": test_fraction must be in (0, 1), got ", test_fraction);
+  const auto test_count = static_cast<std::int64_t>(std::llround(test_fraction * static_cast<double>(rows)));
+  if (test_count < 1 || test_count >= rows)
+    fail(function, ": test_fraction = ", test_fraction, " of ", rows, " examples gives ", test_count,
+         " test examples, expected between 1 and ", rows - 1);
+  const std::vector<std::int64_t> order = seeded_permutation(rows, seed);
+  return {.train = std::vector<std::int64_t>(order.begin() + test_count, order.end()),
+          .test = std::vector<std::int64_t>(order.begin(), order.begin() + test_count)};
+}
+
+}  // namespace detail
+
 TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::uint64_t seed) {
   constexpr const char* kFunction = "nnk::train_test_split";
   if (!(test_fraction > 0 && test_fraction < 1))
@@ -44,17 +61,9 @@ TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::
   if (data.targets.cols() != data.features.cols())
     detail::fail(kFunction, ": data.targets has ", data.targets.cols(), " columns, expected one per example (",
                  data.features.cols(), ")");
-  const std::int64_t m = data.examples();
-  const auto test_count = static_cast<std::int64_t>(std::llround(test_fraction * static_cast<double>(m)));
-  if (test_count < 1 || test_count >= m)
-    detail::fail(kFunction, ": test_fraction = ", test_fraction, " of ", m, " examples gives ", test_count,
-                 " test examples, expected between 1 and ", m - 1);
-
-  const std::vector<std::int64_t> order = seeded_permutation(m, seed);
-  const std::vector<std::int64_t> test(order.begin(), order.begin() + test_count);
-  const std::vector<std::int64_t> train(order.begin() + test_count, order.end());
+  const detail::SplitRows rows = detail::split_rows(kFunction, data.examples(), test_fraction, seed);
   TrainTestSplit split;
-  for (auto [part, columns] : {std::pair{&split.train, &train}, std::pair{&split.test, &test}}) {
+  for (auto [part, columns] : {std::pair{&split.train, &rows.train}, std::pair{&split.test, &rows.test}}) {
     part->features = select_columns(data.features, *columns);
     part->targets = select_columns(data.targets, *columns);
     part->feature_names = data.feature_names;

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "model_bundle.hpp"
 #include "model_use.hpp"
@@ -50,7 +52,7 @@ Trained train_small(const std::string& name, std::uint64_t seed) {
   fit(net, x, y, Adam{.learning_rate = 1e-2f}, {.epochs = 5, .batch_size = 16, .seed = seed});
   ModelBundle bundle{.network = net, .feature_names = raw.feature_names, .target_name = raw.target_name,
                      .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
-                     .target_mean = mean, .target_scale = scale};
+                     .target_mean = mean, .target_scale = scale, .encoding = {}};  // {}: all number columns
   return {std::move(raw), std::move(bundle)};
 }
 
@@ -171,6 +173,101 @@ TEST(ModelBundle, MissingOrBrokenFilesAreClearErrors) {
   sidecar.erase("features");
   std::ofstream(dir + "/m.nnk.json", std::ios::trunc) << sidecar.dump();
   EXPECT_NE(error_of(dir + "/m.nnk").find("field 'features' is missing"), std::string::npos) << error_of(dir + "/m.nnk");
+}
+
+// --- the table encoding in the bundle: a text encoding and class names come back exactly, a format_version 1
+// sidecar (no encoding) reads as number columns filled with their means, a mismatched encoding is refused, and
+// predictions write class names as CSV fields.
+
+// A binary model on 'price' (number) and 'color' (red, blue, and a missing category), with classes by name.
+ModelBundle text_bundle() {
+  TableEncoding encoding;
+  encoding.target = "label";
+  encoding.target_type = ColumnType::Text;
+  encoding.classes = {"no", "yes, soon"};
+  encoding.features = {{.name = "price", .type = ColumnType::Number, .fill = 27.5, .categories = {},
+                        .missing_category = false},
+                       {.name = "color", .type = ColumnType::Text, .fill = 0, .categories = {"blue", "red"},
+                        .missing_category = true}};
+  Network net({.inputs = 4, .layers = {{.units = 1, .activation = Activation::Sigmoid}},
+               .loss = Loss::BinaryCrossEntropy, .seed = 3});
+  return ModelBundle{.network = net, .feature_names = encoding.input_names(), .target_name = "label",
+                     .target = {.task = Task::Binary, .class_labels = {0, 1}, .class_names = encoding.classes},
+                     .feature_mean = {27.5, 0, 0, 0}, .feature_scale = {4, 1, 1, 1}, .target_mean = 0,
+                     .target_scale = 1, .encoding = encoding};
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) { std::ofstream(path) << j.dump(2); }
+
+TEST(ModelBundleEncoding, TextEncodingAndClassNamesRoundTrip) {
+  const std::string dir = fresh_directory();
+  const ModelBundle saved = text_bundle();
+  save_bundle(saved, dir + "/m.nnk");
+  const ModelBundle back = load_bundle(dir + "/m.nnk");
+  EXPECT_EQ(back.feature_names, (std::vector<std::string>{"price", "color=blue", "color=red", "color=(missing)"}));
+  EXPECT_EQ(back.target.class_names, saved.target.class_names);
+  EXPECT_EQ(back.encoding.target_type, ColumnType::Text);
+  EXPECT_EQ(back.encoding.classes, saved.encoding.classes);
+  ASSERT_EQ(back.encoding.features.size(), 2u);
+  EXPECT_EQ(back.encoding.features[0].fill, 27.5);
+  EXPECT_EQ(back.encoding.features[1].categories, (std::vector<std::string>{"blue", "red"}));
+  EXPECT_TRUE(back.encoding.features[1].missing_category);
+  EXPECT_EQ(read_json(dir + "/m.nnk.json")["format_version"], 2);
+}
+
+TEST(ModelBundleEncoding, FormatVersionOneReadsAsNumberColumns) {
+  const std::string dir = fresh_directory();
+  ModelBundle numeric = text_bundle();
+  numeric.encoding = {};  // written as number columns
+  numeric.feature_names = {"a", "b", "c", "d"};
+  numeric.target = {.task = Task::Binary, .class_labels = {0, 1}, .class_names = {}};
+  numeric.feature_mean = {1.5, 2.5, 3.5, 4.5};
+  save_bundle(numeric, dir + "/v1.nnk");
+  nlohmann::json j = read_json(dir + "/v1.nnk.json");
+  j["format_version"] = 1;
+  j.erase("encoding");
+  j.erase("class_names");
+  write_json(dir + "/v1.nnk.json", j);
+  const ModelBundle back = load_bundle(dir + "/v1.nnk");
+  ASSERT_EQ(back.encoding.features.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(back.encoding.features[i].name, numeric.feature_names[i]);
+    EXPECT_EQ(back.encoding.features[i].type, ColumnType::Number);
+    EXPECT_EQ(back.encoding.features[i].fill, numeric.feature_mean[i]);
+  }
+  EXPECT_TRUE(back.target.class_names.empty());
+}
+
+TEST(ModelBundleEncoding, AnEncodingThatDoesNotMatchTheFeaturesIsRefused) {
+  const std::string dir = fresh_directory();
+  save_bundle(text_bundle(), dir + "/m.nnk");
+  nlohmann::json j = read_json(dir + "/m.nnk.json");
+  j["encoding"]["columns"][1]["categories"] = nlohmann::json::array({"blue"});
+  write_json(dir + "/m.nnk.json", j);
+  EXPECT_NE(error_of(dir + "/m.nnk").find("the encoding's 3 inputs do not match the 4 features listed"),
+            std::string::npos) << error_of(dir + "/m.nnk");
+  j["encoding"]["columns"][1]["type"] = "date";
+  write_json(dir + "/m.nnk.json", j);
+  EXPECT_NE(error_of(dir + "/m.nnk").find("an encoding type is 'date', expected number or text"), std::string::npos);
+  j.erase("encoding");
+  write_json(dir + "/m.nnk.json", j);
+  EXPECT_NE(error_of(dir + "/m.nnk").find("field 'encoding' must be an object"), std::string::npos);
+}
+
+TEST(ModelBundleEncoding, PredictionsWriteClassNamesAsCsvFields) {
+  const ModelBundle b = text_bundle();
+  std::ostringstream out;
+  write_predictions_csv(out, b, {{.value = 1, .probability = 0.75}, {.value = 0, .probability = 0.5}});
+  EXPECT_EQ(out.str(), "prediction,probability\n\"yes, soon\",0.750000\nno,0.500000\n");
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
 }
 
 }  // namespace

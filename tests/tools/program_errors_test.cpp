@@ -42,7 +42,7 @@ class ProgramErrors : public ::testing::TestWithParam<ErrorCase> {
     ASSERT_EQ(other.status, 0) << other.err;
     fs::copy_file(dir_ + "/other.nnk.json", dir_ + "/mixed.nnk.json");
     fs::copy_file(dir_ + "/m.nnk", dir_ + "/mixed.nnk");
-    write_text(dir_ + "/bad.csv", "a,b,y\n1,2,0\n3,x,1\n");
+    write_text(dir_ + "/bad.csv", "a,b,y\n1,2,0\n3,\"x,1\n");
     write_text(dir_ + "/ragged.csv", "a,b,y\n1,2,0\n3,4\n");
     write_text(dir_ + "/empty.csv", "");
     write_text(dir_ + "/no_target.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
@@ -90,8 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"missing_data_file", {"--data", "{dir}/nope.csv"}, 1, R"(cannot open '.*/nope\.csv': No such file)"},
         ErrorCase{"unknown_target_column", {"--data", kData + "/iris.csv", "--target", "color"}, 1,
                   R"(iris\.csv' has no column named 'color'; its columns are: sepal_length, sepal_width)"},
-        ErrorCase{"non_numeric_field", {"--data", "{dir}/bad.csv"}, 1,
-                  R"(^nnk-train: [^ ]*/bad\.csv:3:3: field 'x' \(column 'b'\) is not a number)"},
+        ErrorCase{"unclosed_quote", {"--data", "{dir}/bad.csv"}, 1,
+                  R"(^nnk-train: [^ ]*/bad\.csv:3:3: a quoted field is not closed)"},
         ErrorCase{"ragged_row", {"--data", "{dir}/ragged.csv"}, 1, R"(ragged\.csv:3:4: row has 2 fields, expected 3)"},
         ErrorCase{"empty_file", {"--data", "{dir}/empty.csv"}, 1, R"(empty\.csv:1:1: the file is empty)"},
         ErrorCase{"bad_epochs", {"--dataset", "iris", "--epochs", "0"}, 2,

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string_view>
 
+#include "column_names_option.hpp"
 #include "nnk/version.hpp"
 #include "option_values.hpp"
 #include "training_control_flags.hpp"
@@ -93,7 +94,7 @@ ParsedCommand parse_train(std::span<const std::string> args) {
               test_fraction = number_text(defaults.test_fraction), split_seed = std::to_string(defaults.split_seed);
 
   const auto* dataset_opt = app.add_option("--dataset", dataset, "Bundled data set: " + dataset_list())->type_name("NAME");
-  const auto* data_opt = app.add_option("--data", data, "CSV file: a header row, then numeric rows")->type_name("FILE");
+  const auto* data_opt = app.add_option("--data", data, "CSV file (RFC 4180): a header row, then rows of numbers or text")->type_name("FILE");
   const auto* data_dir_opt = app.add_option("--data-dir", data_dir, "Where the bundled data sets are")->type_name("DIR");
   const auto* target_opt = app.add_option("--target", target, "Target column name (default: the last column)")->type_name("COLUMN");
   const auto* test_data_opt =
@@ -126,6 +127,18 @@ ParsedCommand parse_train(std::span<const std::string> args) {
   app.add_option("--progress", progress, "auto (a bar on a terminal, else lines), bar, lines, none")->type_name("MODE")
       ->capture_default_str();
   TrainingControlFlags control(app);
+  // Real CSV files: column choice, categories, missing values.
+  std::string features, ignore, max_categories = std::to_string(defaults.max_categories), missing = "impute";
+  const auto* features_opt =
+      app.add_option("--features", features, "Feature columns, e.g. \"age,income (k)\" (default: all but the target)")
+          ->type_name("COL,...");
+  const auto* ignore_opt = app.add_option("--ignore", ignore, "Columns to leave out")->type_name("COL,...");
+  const auto* max_categories_opt =
+      app.add_option("--max-categories", max_categories, "Most categories of a text feature column")->type_name("N")
+          ->capture_default_str();
+  const auto* missing_opt =
+      app.add_option("--missing", missing, "Missing features: impute (mean / own category) or drop the rows")
+          ->type_name("MODE")->capture_default_str();
 
   if (auto text = run_cli11(app, args)) return {ShowText{*text}};
 
@@ -192,6 +205,14 @@ ParsedCommand parse_train(std::span<const std::string> args) {
                                     {{"auto", ProgressMode::Auto}, {"bar", ProgressMode::Bar},
                                      {"lines", ProgressMode::Lines}, {"none", ProgressMode::None}});
   s.control = control.settings(s.validation_fraction);
+  if (s.dataset == kFashionMnist)
+    for (const auto* option : {features_opt, ignore_opt, max_categories_opt, missing_opt})
+      if (option->count() > 0)
+        throw UsageError(option->get_name() + " applies to CSV data only, not to --dataset fashion-mnist");
+  if (features_opt->count() > 0) s.feature_columns = column_names_value("--features", features);
+  if (ignore_opt->count() > 0) s.ignore_columns = column_names_value("--ignore", ignore);
+  s.max_categories = integer_value("--max-categories", max_categories, 1, kMaxCount);
+  s.missing = choice<MissingPolicy>("--missing", missing, {{"impute", MissingPolicy::Impute}, {"drop", MissingPolicy::Drop}});
   return {s};
 }
 

@@ -33,6 +33,8 @@ enum class HiddenActivation { ReLU, Tanh, Sigmoid, Identity };
 enum class OptimizerKind { Adam, Sgd };
 // Auto: a live bar when stdout is a terminal, one line per epoch otherwise.
 enum class ProgressMode { Auto, Bar, Lines, None };
+// --missing: impute (the training mean; a category of its own) or drop the rows (nnk::MissingValues).
+enum class MissingPolicy { Impute, Drop };
 
 struct TrainSettings {
   // Exactly one of data_path and dataset is set.
@@ -42,6 +44,11 @@ struct TrainSettings {
   std::optional<std::string> target;         // column name; the last column when absent
   std::optional<std::string> test_data_path; // a separate test file instead of a held-out split
   TaskChoice task = TaskChoice::Auto;
+  // Real CSV files (nnk/table.hpp): which columns are features, and how categories and missing values are taken.
+  std::vector<std::string> feature_columns;  // --features; empty: every column but the target and --ignore's
+  std::vector<std::string> ignore_columns;   // --ignore
+  std::int64_t max_categories = 50;          // --max-categories: a text feature with more is an error
+  MissingPolicy missing = MissingPolicy::Impute;
 
   std::vector<std::int64_t> hidden_layers = {32, 16};
   HiddenActivation activation = HiddenActivation::ReLU;

@@ -1,70 +1,62 @@
-// Column selection by name on top of nnk::load_csv: the file is read with its last column as the "target", so
-// every column is available, then the wanted ones are looked up by their header names.
+// Raw CSV files through a model's encoding, and the wording of the encoding's counts.
 #include "csv_columns.hpp"
 
-#include "nnk/data.hpp"
-#include "nnk/error.hpp"
+#include <cstdio>
 
 namespace nnk::train_cli {
 
 namespace {
 
-// Where a column is in the loaded data set: a row of features, or the targets row (the file's last column).
-struct ColumnPlace {
-  bool found = false;
-  bool in_targets = false;
-  std::int64_t row = 0;
-};
-
-ColumnPlace find_column(const std::string& path, const Dataset& all, const std::string& name) {
-  ColumnPlace place;
-  auto note = [&](bool in_targets, std::int64_t row) {
-    if (place.found) detail::fail("'", path, "' has more than one column named '", name, "'");
-    place = {.found = true, .in_targets = in_targets, .row = row};
-  };
-  for (std::size_t i = 0; i < all.feature_names.size(); ++i)
-    if (all.feature_names[i] == name) note(false, static_cast<std::int64_t>(i));
-  if (all.target_name == name) note(true, 0);
-  return place;
+std::string plural(std::int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-void copy_row(const Dataset& all, const ColumnPlace& place, MatrixView out, std::int64_t out_row) {
-  const ConstMatrixView source = place.in_targets ? ConstMatrixView(all.targets) : ConstMatrixView(all.features);
-  for (std::int64_t j = 0; j < all.examples(); ++j) out(out_row, j) = source(place.row, j);
-}
-
-std::string column_list(const std::vector<std::string>& names) {
-  std::string list;
-  for (std::size_t i = 0; i < names.size() && i < 12; ++i) list += (i ? ", " : "") + names[i];
-  if (names.size() > 12) list += ", ... (" + std::to_string(names.size()) + " columns)";
-  return list;
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
 }
 
 }  // namespace
 
-SelectedColumns read_columns(const std::string& path, const std::vector<std::string>& feature_names,
-                             const std::string& target_name, bool target_required, const std::string& why_target) {
-  const Dataset all = load_csv(path, std::int64_t{-1});
-  const std::int64_t m = all.examples();
-  SelectedColumns selected{.features = Matrix(static_cast<std::int64_t>(feature_names.size()), m), .target = {}};
-  for (std::size_t i = 0; i < feature_names.size(); ++i) {
-    const ColumnPlace place = find_column(path, all, feature_names[i]);
-    if (!place.found) {
-      std::vector<std::string> names = all.feature_names;
-      names.push_back(all.target_name);
-      detail::fail("'", path, "' has no column named '", feature_names[i],
-                   "', which the model needs as a feature; its columns are: ", column_list(names));
+std::vector<std::string> text_columns(const TableEncoding& encoding) {
+  std::vector<std::string> names;
+  for (const FeatureEncoding& f : encoding.features)
+    if (f.type == ColumnType::Text) names.push_back(f.name);
+  if (encoding.target_type == ColumnType::Text) names.push_back(encoding.target);
+  return names;
+}
+
+EncodedTable read_encoded(const std::string& path, const TableEncoding& encoding, TargetUse use) {
+  return encoding.encode(load_table(path, text_columns(encoding)), use);
+}
+
+ReportLines report_lines(const EncodingReport& report, const TableEncoding& encoding, const std::string& where) {
+  std::vector<std::string> parts;
+  if (report.dropped_missing_target > 0)
+    parts.push_back(plural(report.dropped_missing_target, "row", "rows") + " without a target dropped");
+  if (report.dropped_missing_feature > 0)
+    parts.push_back(plural(report.dropped_missing_feature, "row", "rows") + " with a missing feature dropped");
+  ReportLines lines;
+  for (std::size_t i = 0; i < report.columns.size(); ++i) {
+    const ColumnCounts& c = report.columns[i];
+    const FeatureEncoding& f = encoding.features[i];
+    if (c.missing > 0) {
+      std::string how = f.type == ColumnType::Number ? "filled with the training mean " + number(f.fill)
+                        : f.missing_category   ? "in their own category"
+                                               : "encoded as all zeros (no missing value in training)";
+      parts.push_back("'" + c.column + "': " + std::to_string(c.missing) + " " + how);
     }
-    copy_row(all, place, selected.features, static_cast<std::int64_t>(i));
+    if (c.unseen > 0)
+      lines.warnings.push_back("warning: column '" + c.column + "' of " + where + ": " +
+                               plural(c.unseen, "value", "values") +
+                               " of a category not seen in training, encoded as all zeros");
   }
-  const ColumnPlace target = find_column(path, all, target_name);
-  if (target.found) {
-    selected.target = Matrix(1, m);
-    copy_row(all, target, *selected.target, 0);
-  } else if (target_required) {
-    detail::fail("'", path, "' has no target column '", target_name, "' (", why_target, ")");
-  }
-  return selected;
+  lines.any_missing = !parts.empty();
+  lines.missing = "missing values in " + where + ": ";
+  if (parts.empty()) lines.missing += "none";
+  for (std::size_t i = 0; i < parts.size(); ++i) lines.missing += (i ? "; " : "") + parts[i];
+  return lines;
 }
 
 }  // namespace nnk::train_cli

@@ -1,24 +1,25 @@
-// Picking named columns out of a CSV file whose other columns may differ: used to feed a trained model a file
-// with its feature columns in any order (extra columns ignored, the target column optional).
+// Reading a raw CSV file for a model's encoding (nnk::TableEncoding): its text columns read as text, the rows
+// encoded, and the counts of missing and unseen values as the lines nnk-train prints.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "nnk/matrix.hpp"
+#include "nnk/table.hpp"
 
 namespace nnk::train_cli {
 
-struct SelectedColumns {
-  Matrix features;               // one row per requested feature, in the requested order; examples are columns
-  std::optional<Matrix> target;  // 1 x m, when the file has the target column
-};
+// The columns a file must read as text for this encoding: its text features, and a text target.
+std::vector<std::string> text_columns(const TableEncoding& encoding);
 
-// Reads path (nnk::load_csv: file:line:column on a bad field) and selects the columns. nnk::Error naming the file
-// and the column when a feature column is missing or a needed name appears twice, and when the target is
-// required but absent (`why_target` says who needs it).
-SelectedColumns read_columns(const std::string& path, const std::vector<std::string>& feature_names,
-                             const std::string& target_name, bool target_required, const std::string& why_target);
+// load_table(path, text_columns(encoding)), then encoding.encode(table, use).
+EncodedTable read_encoded(const std::string& path, const TableEncoding& encoding, TargetUse use);
+
+struct ReportLines {
+  bool any_missing = false;           // whether a value was missing or a row dropped
+  std::string missing;                // "missing values in <where>: ..." (or "... none")
+  std::vector<std::string> warnings;  // "warning: column 'c': 3 values not seen in training ..."
+};
+ReportLines report_lines(const EncodingReport& report, const TableEncoding& encoding, const std::string& where);
 
 }  // namespace nnk::train_cli

@@ -20,7 +20,8 @@ namespace {
 // The loaders' messages already name the file (and for a CSV line and column); their function names are noise on a
 // command line.
 std::string without_loader_prefix(std::string message) {
-  for (const std::string_view prefix : {"nnk::load_csv: ", "nnk::load_idx: ", "nnk::fit: ", "nnk::read_checkpoint_info: "})
+  for (const std::string_view prefix :
+       {"nnk::load_csv: ", "nnk::load_idx: ", "nnk::load_table: ", "nnk::fit: ", "nnk::read_checkpoint_info: "})
     if (message.starts_with(prefix)) message.erase(0, prefix.size());
   return message;
 }

@@ -8,16 +8,6 @@
 
 namespace nnk::train_cli {
 
-namespace {
-
-std::string label_text(double label) {
-  std::ostringstream out;
-  out << label;
-  return out.str();
-}
-
-}  // namespace
-
 std::string metrics_summary(const Metrics& m, const TargetEncoding& target, double target_scale) {
   char text[256];
   if (target.classification()) {
@@ -41,7 +31,7 @@ void print_metrics(std::FILE* out, const std::string& title, const Metrics& m, c
   std::vector<std::string> labels;
   for (std::int64_t k = 0; k < m.confusion.classes; ++k)
     labels.push_back(k < static_cast<std::int64_t>(target.class_labels.size())
-                         ? label_text(target.class_labels[static_cast<std::size_t>(k)])
+                         ? label_text(target, target.class_labels[static_cast<std::size_t>(k)])
                          : std::to_string(k));
   std::size_t width = 5;
   for (const auto& l : labels) width = std::max(width, l.size());

@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "nnk/checksum.hpp"
+#include "nnk/data.hpp"
 #include "nnk/error.hpp"
 #include "nnk/version.hpp"
 #include "output_files.hpp"
@@ -23,7 +24,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFormat = "nnk-train model";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: the table encoding and class names (1 is still read)
 
 std::string hex(std::uint64_t v) {
   char text[20];
@@ -69,6 +70,73 @@ class SidecarReader {
   const json& root_;
 };
 
+const char* type_word(ColumnType type) { return type == ColumnType::Text ? "text" : "number"; }
+
+json encoding_json(const TableEncoding& e) {
+  json columns = json::array();
+  for (const FeatureEncoding& f : e.features) {
+    if (f.type == ColumnType::Number) {
+      columns.push_back({{"name", f.name}, {"type", "number"}, {"fill", f.fill}});
+    } else {
+      columns.push_back({{"name", f.name}, {"type", "text"}, {"categories", f.categories},
+                         {"missing_category", f.missing_category}});
+    }
+  }
+  return {{"target_type", type_word(e.target_type)},
+          {"missing", e.missing == MissingValues::Drop ? "drop" : "impute"},
+          {"columns", columns}};
+}
+
+ColumnType type_of(const std::string& sidecar, const std::string& word) {
+  if (word == "number") return ColumnType::Number;
+  if (word == "text") return ColumnType::Text;
+  detail::fail(sidecar, ": an encoding type is '", word, "', expected number or text");
+}
+
+TableEncoding encoding_from_json(const std::string& sidecar, const json& root, const std::string& target,
+                                 const std::vector<std::string>& classes) {
+  const auto it = root.find("encoding");
+  if (it == root.end() || !it->is_object()) detail::fail(sidecar, ": field 'encoding' must be an object");
+  const SidecarReader read(sidecar, *it);
+  TableEncoding e;
+  e.target = target;
+  e.classes = classes;
+  e.target_type = type_of(sidecar, read.string("target_type"));
+  const std::string missing = read.string("missing");
+  if (missing != "impute" && missing != "drop")
+    detail::fail(sidecar, ": encoding.missing is '", missing, "', expected impute or drop");
+  e.missing = missing == "drop" ? MissingValues::Drop : MissingValues::Impute;
+  for (const json& column : read.field("columns", json::value_t::array, "an array of columns")) {
+    if (!column.is_object()) detail::fail(sidecar, ": every encoding column must be an object");
+    const SidecarReader c(sidecar, column);
+    FeatureEncoding f{.name = c.string("name"), .type = type_of(sidecar, c.string("type")), .fill = 0,
+                      .categories = {}, .missing_category = false};
+    if (f.type == ColumnType::Number) {
+      f.fill = c.number("fill");
+      if (!std::isfinite(f.fill)) detail::fail(sidecar, ": column '", f.name, "' has a fill that is not finite");
+    } else {
+      f.categories = c.strings("categories");
+      f.missing_category = c.field("missing_category", json::value_t::boolean, "true or false").get<bool>();
+    }
+    e.features.push_back(std::move(f));
+  }
+  return e;
+}
+
+}  // namespace
+
+TableEncoding numeric_encoding(const std::vector<std::string>& feature_names, const std::vector<double>& mean,
+                               const std::string& target_name) {
+  TableEncoding e;
+  e.target = target_name;
+  for (std::size_t i = 0; i < feature_names.size(); ++i)
+    e.features.push_back({.name = feature_names[i], .type = ColumnType::Number,
+                          .fill = i < mean.size() ? mean[i] : 0.0, .categories = {}, .missing_category = false});
+  return e;
+}
+
+namespace {
+
 void check_bundle(const std::string& sidecar, const ModelBundle& b) {
   const std::int64_t features = static_cast<std::int64_t>(b.feature_names.size());
   if (b.network.inputs() != features)
@@ -98,6 +166,11 @@ void check_bundle(const std::string& sidecar, const ModelBundle& b) {
   if (b.network.spec().loss != loss_for(b.target.task))
     detail::fail(sidecar, ": task ", to_string(b.target.task), " needs loss ", to_string(loss_for(b.target.task)),
                  ", the model file's network uses ", to_string(b.network.spec().loss));
+  if (b.encoding.input_names() != b.feature_names)
+    detail::fail(sidecar, ": the encoding's ", b.encoding.inputs(), " inputs do not match the ",
+                 b.feature_names.size(), " features listed");
+  if (b.target.class_names.size() != (b.encoding.target_type == ColumnType::Text ? b.target.class_labels.size() : 0))
+    detail::fail(sidecar, ": class_names must name every class of a text target, and only then");
 }
 
 }  // namespace
@@ -121,6 +194,28 @@ FileFingerprint fingerprint_file(const std::string& path) {
   return f;
 }
 
+namespace {
+
+// The sidecar's preprocessing fields: everything but the format and the model file's fingerprint.
+json preprocessing_fields(const ModelBundle& bundle) {
+  return {
+      {"task", std::string(to_string(bundle.target.task))},
+      {"target", bundle.target_name},
+      {"class_labels", bundle.target.class_labels},
+      {"features", bundle.feature_names},
+      {"feature_mean", bundle.feature_mean},
+      {"feature_scale", bundle.feature_scale},
+      {"target_mean", bundle.target_mean},
+      {"target_scale", bundle.target_scale},
+      {"class_names", bundle.target.class_names},
+      {"encoding", encoding_json(bundle.encoding.features.empty() && !bundle.feature_names.empty()
+                                     ? numeric_encoding(bundle.feature_names, bundle.feature_mean, bundle.target_name)
+                                     : bundle.encoding)},
+  };
+}
+
+}  // namespace
+
 void save_bundle(const ModelBundle& bundle, const std::string& model_path) {
   bundle.network.save(model_path);
   const FileFingerprint model = fingerprint_file(model_path);
@@ -132,15 +227,8 @@ void save_bundle(const ModelBundle& bundle, const std::string& model_path) {
       {"model_file", std::filesystem::path(model_path).filename().string()},
       {"model_bytes", model.size},
       {"model_fnv1a64", hex(model.fnv1a)},
-      {"task", std::string(to_string(bundle.target.task))},
-      {"target", bundle.target_name},
-      {"class_labels", bundle.target.class_labels},
-      {"features", bundle.feature_names},
-      {"feature_mean", bundle.feature_mean},
-      {"feature_scale", bundle.feature_scale},
-      {"target_mean", bundle.target_mean},
-      {"target_scale", bundle.target_scale},
   };
+  root.update(preprocessing_fields(bundle));
   write_file_atomically(sidecar_path(model_path), root.dump(2) + "\n");
 }
 
@@ -166,9 +254,9 @@ ModelBundle load_bundle(const std::string& model_path) {
   const SidecarReader read(sidecar, root);
   if (read.string("format") != kFormat)
     detail::fail(sidecar, ": format is '", read.string("format"), "', expected '", kFormat, "'");
-  if (read.number("format_version") != kFormatVersion)
-    detail::fail(sidecar, ": format_version is ", read.number("format_version"), ", this nnk-train reads ",
-                 kFormatVersion);
+  const double version = read.number("format_version");
+  if (version != 1 && version != kFormatVersion)
+    detail::fail(sidecar, ": format_version is ", version, ", this nnk-train reads 1 and ", kFormatVersion);
 
   const FileFingerprint model = fingerprint_file(model_path);
   const std::string expected_hash = read.string("model_fnv1a64");
@@ -184,13 +272,20 @@ ModelBundle load_bundle(const std::string& model_path) {
       .network = Network::load(model_path),
       .feature_names = read.strings("features"),
       .target_name = read.string("target"),
-      .target = {.task = task_from_string(task), .class_labels = read.numbers("class_labels")},
+      .target = {.task = task_from_string(task), .class_labels = read.numbers("class_labels"), .class_names = {}},
       .feature_mean = read.numbers("feature_mean"),
       .feature_scale = read.numbers("feature_scale"),
       .target_mean = read.number("target_mean"),
       .target_scale = read.number("target_scale"),
+      .encoding = {},
   };
   if (!bundle.target.classification()) bundle.target.class_labels.clear();
+  if (version == 1) {
+    bundle.encoding = numeric_encoding(bundle.feature_names, bundle.feature_mean, bundle.target_name);
+  } else {
+    bundle.target.class_names = read.strings("class_names");
+    bundle.encoding = encoding_from_json(sidecar, root, bundle.target_name, bundle.target.class_names);
+  }
   check_bundle(sidecar, bundle);
   return bundle;
 }
@@ -199,25 +294,10 @@ void standardize_features(const ModelBundle& bundle, MatrixView features) {
   if (features.rows() != static_cast<std::int64_t>(bundle.feature_mean.size()))
     detail::fail("standardize_features: ", features.rows(), " feature rows, the model has ",
                  bundle.feature_mean.size());
-  for (std::int64_t j = 0; j < features.cols(); ++j)
-    for (std::int64_t i = 0; i < features.rows(); ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      features(i, j) = static_cast<float>((features(i, j) - bundle.feature_mean[k]) / bundle.feature_scale[k]);
-    }
+  Standardizer::from(bundle.feature_mean, bundle.feature_scale).transform(features);  // bitwise as in training
 }
 
-// The preprocessing part of the sidecar (no model fingerprint): what a checkpoint of nnk-train carries.
-std::string preprocessing_json(const ModelBundle& bundle) {
-  json root;
-  root["task"] = std::string(to_string(bundle.target.task));
-  root["target"] = bundle.target_name;
-  root["class_labels"] = bundle.target.class_labels;
-  root["features"] = bundle.feature_names;
-  root["feature_mean"] = bundle.feature_mean;
-  root["feature_scale"] = bundle.feature_scale;
-  root["target_mean"] = bundle.target_mean;
-  root["target_scale"] = bundle.target_scale;
-  return root.dump();
-}
+// What a checkpoint of nnk-train carries: the sidecar's preprocessing fields, without the model's fingerprint.
+std::string preprocessing_json(const ModelBundle& bundle) { return preprocessing_fields(bundle).dump(); }
 
 }  // namespace nnk::train_cli

@@ -2,6 +2,15 @@
 // plus its preprocessing in a JSON sidecar, <model>.json: feature and target column names, the task, the class
 // labels, the standardizer's mean and scale (and the target's, for regression). The sidecar holds the model file's
 // size and FNV-1a checksum, so a sidecar and a model file that do not belong together are rejected.
+//
+// The encoding of raw CSV columns (nnk::TableEncoding, sidecar field "encoding", format_version 2) comes first:
+// a number column is one network input, its missing values filled with "fill" (the training mean); a text column
+// is one 0/1 input per category, named "<column>=<category>", in the order of "categories" (sorted), plus
+// "<column>=(missing)" when "missing_category" is true; a category not seen in training is all zeros. Then every
+// input i is standardized, x' = (x - feature_mean[i]) / feature_scale[i]; the one-hot inputs have mean 0 and
+// scale 1, so they stay 0/1. feature_names lists the inputs in order (the encoding's input_names()). A text target's
+// classes are "class_names" (class_labels are then 0, 1, ...). A format_version 1 sidecar has no encoding: every
+// feature is a number column, filled with its feature_mean.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +19,7 @@
 
 #include "nnk/matrix.hpp"
 #include "nnk/network.hpp"
+#include "nnk/table.hpp"
 #include "task_inference.hpp"
 
 namespace nnk::train_cli {
@@ -23,7 +33,13 @@ struct ModelBundle {
   std::vector<double> feature_scale;
   double target_mean = 0;                  // regression: the network predicts (y - target_mean) / target_scale
   double target_scale = 1;
+  TableEncoding encoding = {};             // raw columns -> the network's inputs (before standardization); left
+                                           // empty, save_bundle writes numeric_encoding(feature_names, feature_mean)
 };
+
+// The encoding of a format_version 1 model: every feature a number column, missing values filled with its mean.
+TableEncoding numeric_encoding(const std::vector<std::string>& feature_names, const std::vector<double>& mean,
+                               const std::string& target_name);
 
 std::string sidecar_path(const std::string& model_path);
 

@@ -1,4 +1,4 @@
-// predict and evaluate: a model bundle applied to a CSV file.
+// predict and evaluate: a model bundle applied to a raw CSV file through its encoding.
 #include "model_commands.hpp"
 
 #include <optional>
@@ -13,14 +13,26 @@
 
 namespace nnk::train_cli {
 
+namespace {
+
+void print_lines(std::FILE* to, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) std::fprintf(to, "%s\n", line.c_str());
+}
+
+}  // namespace
+
 void run_predict(const PredictSettings& s, std::FILE* out) {
   std::optional<ScopedNumThreads> threads;
   if (s.threads) threads.emplace(*s.threads);
   if (s.output_path) check_can_create("--output", *s.output_path);
   const ModelBundle bundle = load_bundle(s.model_path);
-  const SelectedColumns columns = read_columns(s.data_path, bundle.feature_names, bundle.target_name, false, "");
+  const EncodedTable data = read_encoded(s.data_path, bundle.encoding, TargetUse::Ignored);
+  // Predictions go to stdout (or --output): the counts go to stderr, so that the CSV stays clean.
+  const ReportLines report = report_lines(data.report, bundle.encoding, "'" + s.data_path + "'");
+  if (report.any_missing) std::fprintf(stderr, "nnk-train: %s\n", report.missing.c_str());
+  for (const std::string& w : report.warnings) std::fprintf(stderr, "nnk-train: %s\n", w.c_str());
   std::ostringstream csv;
-  write_predictions_csv(csv, bundle, predict_examples(bundle, columns.features));
+  write_predictions_csv(csv, bundle, predict_examples(bundle, data.features));
   if (s.output_path) {
     write_file_atomically(*s.output_path, csv.str());
   } else {
@@ -33,9 +45,11 @@ void run_evaluate(const EvaluateSettings& s, std::FILE* out) {
   std::optional<ScopedNumThreads> threads;
   if (s.threads) threads.emplace(*s.threads);
   const ModelBundle bundle = load_bundle(s.model_path);
-  const SelectedColumns columns = read_columns(s.data_path, bundle.feature_names, bundle.target_name, true,
-                                               "evaluate compares the predictions with it");
-  const Metrics m = evaluate_examples(bundle, columns.features, *columns.target);
+  const EncodedTable data = read_encoded(s.data_path, bundle.encoding, TargetUse::Required);
+  const ReportLines report = report_lines(data.report, bundle.encoding, "'" + s.data_path + "'");
+  if (report.any_missing) std::fprintf(out, "%s\n", report.missing.c_str());
+  print_lines(out, report.warnings);
+  const Metrics m = evaluate_examples(bundle, data.features, data.targets);
   print_metrics(out, "evaluate", m, bundle.target, bundle.target_scale);
   std::fflush(out);
 }

@@ -40,7 +40,10 @@ OnnxPreprocessing onnx_preprocessing(const ModelBundle& bundle) {
     p.target_mean = bundle.target_mean;
     p.target_scale = bundle.target_scale;
   }
-  for (const double label : bundle.target.class_labels) p.class_labels.push_back(label_text(label));
+  if (!bundle.target.class_names.empty())  // a text target: its classes by name
+    p.class_labels = bundle.target.class_names;
+  else
+    for (const double label : bundle.target.class_labels) p.class_labels.push_back(label_text(label));
   return p;
 }
 

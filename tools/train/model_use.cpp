@@ -68,12 +68,23 @@ Metrics evaluate_examples(const ModelBundle& bundle, ConstMatrixView raw_feature
   return evaluate(bundle.network, x, y);
 }
 
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos && text.find_first_of(" \t") != 0 &&
+      (text.empty() || (text.back() != ' ' && text.back() != '\t')))
+    return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 void write_predictions_csv(std::ostream& out, const ModelBundle& bundle, const std::vector<Prediction>& rows) {
   const bool classification = bundle.target.classification();
+  const bool named = !bundle.target.class_names.empty();
   out << (classification ? "prediction,probability\n" : "prediction\n");
   for (const Prediction& p : rows) {
-    if (classification) out << number("%.9g", p.value) << ',' << number("%.6f", p.probability) << '\n';
-    else out << number("%.9g", p.value) << '\n';
+    const std::string value = named ? csv_field(label_text(bundle.target, p.value)) : number("%.9g", p.value);
+    if (classification) out << value << ',' << number("%.6f", p.probability) << '\n';
+    else out << value << '\n';
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "model_bundle.hpp"
@@ -23,7 +24,11 @@ std::vector<Prediction> predict_examples(const ModelBundle& bundle, ConstMatrixV
 // naming the data row for a label the model does not know.
 Metrics evaluate_examples(const ModelBundle& bundle, ConstMatrixView raw_features, ConstMatrixView raw_targets);
 
-// CSV: a header ("prediction,probability" or "prediction"), then one row per example.
+// A CSV field for text: quoted (quotes doubled) when it holds a comma, a quote, a line break or edge blanks.
+std::string csv_field(const std::string& text);
+
+// CSV: a header ("prediction,probability" or "prediction"), then one row per example; a text target's class name
+// as a CSV field.
 void write_predictions_csv(std::ostream& out, const ModelBundle& bundle, const std::vector<Prediction>& rows);
 
 // The network's target matrix for raw targets: encode_targets, then for regression (y - mean) / scale.

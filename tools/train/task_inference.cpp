@@ -56,6 +56,15 @@ std::int64_t TargetEncoding::outputs() const {
   return task == Task::Multiclass ? static_cast<std::int64_t>(class_labels.size()) : 1;
 }
 
+std::string format_classes(const TargetEncoding& encoding) {
+  if (encoding.class_names.empty()) return format_labels(encoding.class_labels);
+  std::string out;
+  const auto& names = encoding.class_names;
+  for (std::size_t i = 0; i < names.size() && i < 12; ++i) out += (i ? ", '" : "'") + names[i] + "'";
+  if (names.size() > 12) out += ", ... (" + std::to_string(names.size()) + " classes)";
+  return out;
+}
+
 std::string format_labels(const std::vector<double>& labels) {
   std::string out;
   for (std::size_t i = 0; i < labels.size() && i < 12; ++i) out += (i ? ", " : "") + number(labels[i]);
@@ -91,9 +100,30 @@ TargetEncoding infer_target(ConstMatrixView targets, TaskChoice choice, std::str
       break;
     case TaskChoice::Regression: break;
   }
-  TargetEncoding encoding{.task = task, .class_labels = {}};
+  TargetEncoding encoding{.task = task, .class_labels = {}, .class_names = {}};
   if (encoding.classification()) encoding.class_labels = values;
   return encoding;
+}
+
+TargetEncoding infer_text_target(const std::vector<std::string>& classes, TaskChoice choice,
+                                 std::string_view target_name) {
+  const auto count = static_cast<std::int64_t>(classes.size());
+  if (choice == TaskChoice::Regression)
+    detail::fail("--task regression needs numbers in target column '", target_name, "', it holds class names");
+  if (count < 2 || count > kMaxClasses)
+    detail::fail("target column '", target_name, "' needs 2 to ", kMaxClasses, " classes, found ", count);
+  if (choice == TaskChoice::Binary && count != 2)
+    detail::fail("--task binary needs exactly 2 classes in target column '", target_name, "', found ", count);
+  TargetEncoding encoding{.task = count == 2 && choice != TaskChoice::Multiclass ? Task::Binary : Task::Multiclass,
+                          .class_labels = {}, .class_names = classes};
+  for (std::int64_t k = 0; k < count; ++k) encoding.class_labels.push_back(static_cast<double>(k));
+  return encoding;
+}
+
+std::string label_text(const TargetEncoding& encoding, double label) {
+  const std::int64_t k = class_index(encoding, label);
+  if (!encoding.class_names.empty() && k >= 0) return encoding.class_names[static_cast<std::size_t>(k)];
+  return number(label);
 }
 
 std::int64_t class_index(const TargetEncoding& encoding, double label) {

@@ -1,6 +1,7 @@
 // The training run of nnk-train.
 #include "train_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
 #include "nnk/network.hpp"
+#include "nnk/table.hpp"
 #include "nnk/train.hpp"
 #include "option_values.hpp"
 #include "output_files.hpp"
@@ -67,10 +69,10 @@ Optimizer optimizer(const TrainSettings& s) {
 
 std::string describe_task(const TargetEncoding& t) {
   switch (t.task) {
-    case Task::Binary: return "binary classification (classes " + format_labels(t.class_labels) + ")";
+    case Task::Binary: return "binary classification (classes " + format_classes(t) + ")";
     case Task::Multiclass:
       return "multi-class classification (" + std::to_string(t.class_labels.size()) + " classes: " +
-             format_labels(t.class_labels) + ")";
+             format_classes(t) + ")";
     case Task::Regression: return "regression";
   }
   return "?";
@@ -100,21 +102,127 @@ std::pair<double, double> mean_and_scale(ConstMatrixView y) {
   return {mean, scale > 0 && std::isfinite(scale) ? scale : 1.0};
 }
 
-// The data named by --data or --dataset, and the test set where the data set comes with one.
-struct LoadedData {
-  Dataset data;
-  std::optional<Dataset> test;  // fashion-mnist: its t10k files
-  std::string source;           // the CSV file, or fashion-mnist's directory
+// The data as the network takes it before standardization: encoded inputs, and targets that are numbers or class
+// indices; with the encoding that made them (saved in the bundle) and what it counted.
+struct PreparedData {
+  Dataset train;
+  std::optional<Dataset> test;
+  TableEncoding encoding;
+  Matrix all_targets;                // every target value of the data file: the task is inferred from all of them
+  std::string source;                // the CSV file, or fashion-mnist's directory
+  std::string split_text;
+  std::int64_t examples = 0;         // rows with a target, before the split
+  std::vector<std::string> report;   // missing values and unseen categories, one line each
 };
 
-LoadedData load_training_data(const TrainSettings& s) {
-  if (s.dataset == kFashionMnist) {
-    const FashionMnistFiles files = fashion_mnist_files(s.data_dir);
-    return {load_idx(files.train_images, files.train_labels), load_idx(files.test_images, files.test_labels),
-            files.directory};
+Dataset as_dataset(EncodedTable&& encoded, const TableEncoding& encoding) {
+  return {.features = std::move(encoded.features), .targets = std::move(encoded.targets),
+          .feature_names = encoding.input_names(), .target_name = encoding.target};
+}
+
+void add_report(PreparedData& data, const EncodingReport& report, const std::string& where) {
+  const ReportLines lines = report_lines(report, data.encoding, where);
+  if (lines.any_missing) data.report.push_back(lines.missing);
+  data.report.insert(data.report.end(), lines.warnings.begin(), lines.warnings.end());
+}
+
+PreparedData prepare_fashion_mnist(const TrainSettings& s) {
+  const FashionMnistFiles files = fashion_mnist_files(s.data_dir);
+  PreparedData data;
+  data.train = load_idx(files.train_images, files.train_labels);
+  data.test = load_idx(files.test_images, files.test_labels);
+  data.all_targets = Matrix::from(data.train.targets);
+  data.source = files.directory;
+  data.examples = data.train.examples() + data.test->examples();
+  data.split_text = std::to_string(data.test->examples()) + " test (the data set's own: its t10k files)";
+  return data;
+}
+
+PreparedData prepare_csv(const TrainSettings& s) {
+  PreparedData data;
+  data.source = s.dataset.empty() ? s.data_path : bundled_dataset_path(s.dataset, s.data_dir);
+  const Table table = load_table(data.source);
+  const std::string target = s.target ? *s.target : table.columns.back().name;
+  const EncodingOptions options{.target = target, .features = s.feature_columns, .ignore = s.ignore_columns,
+                                .max_categories = s.max_categories,
+                                .missing = s.missing == MissingPolicy::Drop ? MissingValues::Drop : MissingValues::Impute};
+  const std::size_t target_column = table.column_index(target);
+
+  // What the whole file says of the target: its rows with a value, and the values the task is inferred from.
+  const TableColumn& target_values = table.columns[target_column];
+  data.examples = table.rows() - target_values.missing;
+  if (target_values.type == ColumnType::Number) {
+    std::vector<float> targets;
+    for (std::int64_t r = 0; r < table.rows(); ++r)
+      if (!table.is_missing(target_column, r)) targets.push_back(table.numbers(static_cast<std::int64_t>(target_column), r));
+    data.all_targets = Matrix(1, static_cast<std::int64_t>(targets.size()));
+    for (std::size_t j = 0; j < targets.size(); ++j) data.all_targets(0, static_cast<std::int64_t>(j)) = targets[j];
   }
-  const std::string path = s.dataset.empty() ? s.data_path : bundled_dataset_path(s.dataset, s.data_dir);
-  return {s.target ? load_csv(path, *s.target) : load_csv(path, std::int64_t{-1}), std::nullopt, path};
+  // The classes of a text target are those of the whole file, so that a class rare enough to fall only in the
+  // test split is still one of the model's.
+  std::vector<std::string> classes;
+  for (const std::int32_t code : target_values.codes)
+    if (code >= 0) classes.push_back(target_values.categories[static_cast<std::size_t>(code)]);
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+
+  std::optional<TableSplit> split;  // without a split, the whole table is the training data (no copy)
+  if (s.test_data_path) {
+    data.split_text = "from '" + *s.test_data_path + "'";
+  } else if (s.test_fraction > 0) {
+    split = split_table(table, s.test_fraction, s.split_seed);
+    char text[128];
+    std::snprintf(text, sizeof text, "(--test-fraction %g, --split-seed %llu)", s.test_fraction,
+                  static_cast<unsigned long long>(s.split_seed));
+    data.split_text = text;
+  } else {
+    data.split_text = "no test split";
+  }
+  const Table& train = split ? split->train : table;
+
+  data.encoding = TableEncoding::fit(train, options);
+  if (data.encoding.target_type == ColumnType::Text) data.encoding.classes = classes;
+
+  EncodedTable train_encoded = data.encoding.encode(train, TargetUse::Required);
+  add_report(data, train_encoded.report, split ? "the training split" : "the training data");
+  data.train = as_dataset(std::move(train_encoded), data.encoding);
+  if (s.test_data_path) {
+    EncodedTable test_encoded = read_encoded(*s.test_data_path, data.encoding, TargetUse::Required);
+    add_report(data, test_encoded.report, "'" + *s.test_data_path + "'");
+    data.test = as_dataset(std::move(test_encoded), data.encoding);
+  } else if (split) {
+    EncodedTable test_encoded = data.encoding.encode(split->test, TargetUse::Required);
+    add_report(data, test_encoded.report, "the test split");
+    data.test = as_dataset(std::move(test_encoded), data.encoding);
+  }
+  if (data.test) data.split_text = std::to_string(data.test->examples()) + " test " + data.split_text;
+  return data;
+}
+
+// Standardization statistics of the training split; one-hot inputs keep mean 0 and scale 1 (they stay 0/1).
+Standardizer fit_standardizer(const Dataset& train, const TableEncoding& encoding) {
+  const Standardizer fitted = Standardizer::fit(train.features);
+  std::vector<double> mean = fitted.mean(), scale = fitted.stddev();
+  const std::vector<bool> one_hot = encoding.one_hot_inputs();
+  for (std::size_t i = 0; i < one_hot.size() && i < mean.size(); ++i)
+    if (one_hot[i]) {
+      mean[i] = 0;
+      scale[i] = 1;
+    }
+  return Standardizer::from(std::move(mean), std::move(scale));
+}
+
+std::string describe_columns(const TableEncoding& encoding) {
+  std::int64_t numbers = 0, texts = 0;
+  for (const FeatureEncoding& f : encoding.features) (f.type == ColumnType::Number ? numbers : texts) += 1;
+  if (texts == 0) return "";
+  std::string text = "columns: " + std::to_string(numbers) + " numeric, " + std::to_string(texts) +
+                     " categorical (one-hot:";
+  for (const FeatureEncoding& f : encoding.features)
+    if (f.type == ColumnType::Text)
+      text += " '" + f.name + "' " + std::to_string(f.categories.size() + (f.missing_category ? 1 : 0)) + " inputs,";
+  text.back() = ')';
+  return text + " -> " + std::to_string(encoding.inputs()) + " network inputs";
 }
 
 }  // namespace
@@ -123,9 +231,11 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   std::optional<ScopedNumThreads> threads;
   if (s.threads) threads.emplace(*s.threads);
 
-  LoadedData loaded = load_training_data(s);
-  Dataset& data = loaded.data;
-  const TargetEncoding target = infer_target(data.targets, s.task, data.target_name);
+  PreparedData prepared = s.dataset == kFashionMnist ? prepare_fashion_mnist(s) : prepare_csv(s);
+  const TargetEncoding target =
+      prepared.encoding.target_type == ColumnType::Text
+          ? infer_text_target(prepared.encoding.classes, s.task, prepared.encoding.target)
+          : infer_target(prepared.all_targets, s.task, prepared.train.target_name);
 
   // Outputs are checked before the work that produces them.
   if (s.save_path) {
@@ -134,37 +244,13 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   }
   if (s.control.checkpoint_path) check_can_create("--checkpoint", *s.control.checkpoint_path);
 
-  // The train / test split; the test part comes with the data set (fashion-mnist), or from --test-data when given.
-  Dataset train, test;
-  std::string split_text;
-  if (loaded.test) {
-    test = std::move(*loaded.test);
-    train = std::move(data);
-    split_text = std::to_string(test.examples()) + " test (the data set's own: its t10k files)";
-  } else if (s.test_data_path) {
-    SelectedColumns columns = read_columns(*s.test_data_path, data.feature_names, data.target_name, true,
-                                           "--test-data needs the target to test against");
-    test = Dataset{.features = std::move(columns.features), .targets = std::move(*columns.target),
-                   .feature_names = data.feature_names, .target_name = data.target_name};
-    train = std::move(data);
-    split_text = std::to_string(test.examples()) + " test from '" + *s.test_data_path + "'";
-  } else if (s.test_fraction > 0) {
-    TrainTestSplit split = train_test_split(data, s.test_fraction, s.split_seed);
-    train = std::move(split.train);
-    test = std::move(split.test);
-    char text[128];
-    std::snprintf(text, sizeof text, "%lld test (--test-fraction %g, --split-seed %llu)",
-                  static_cast<long long>(test.examples()), s.test_fraction,
-                  static_cast<unsigned long long>(s.split_seed));
-    split_text = text;
-  } else {
-    train = std::move(data);
-    split_text = "no test split";
-  }
+  Dataset& train = prepared.train;
+  Dataset test = prepared.test ? std::move(*prepared.test) : Dataset();
   const bool has_test = test.examples() > 0;
-
   // Standardize on the training split only; regression targets too (the network learns (y - mean) / scale).
-  const Standardizer scaler = Standardizer::fit(train.features);
+  const Standardizer scaler = fit_standardizer(train, prepared.encoding);
+  if (s.dataset == kFashionMnist)  // IDX pixels: every input a number column
+    prepared.encoding = numeric_encoding(train.feature_names, scaler.mean(), train.target_name);
   scaler.transform(train.features);
   if (has_test) scaler.transform(test.features);
   const auto [target_mean, target_scale] =
@@ -178,11 +264,14 @@ void run_train(const TrainSettings& s, std::FILE* out) {
 
   const auto validation_count =
       static_cast<long long>(std::llround(s.validation_fraction * static_cast<double>(train.examples())));
-  std::fprintf(out, "data: %s: %lld examples, %lld features, target '%s': %s\n", loaded.source.c_str(),
-               static_cast<long long>(train.examples() + (s.test_data_path ? 0 : test.examples())),
-               static_cast<long long>(train.features.rows()), train.target_name.c_str(), describe_task(target).c_str());
+  std::fprintf(out, "data: %s: %lld examples, %lld features, target '%s': %s\n", prepared.source.c_str(),
+               static_cast<long long>(prepared.examples), static_cast<long long>(train.features.rows()),
+               train.target_name.c_str(), describe_task(target).c_str());
+  if (const std::string columns = describe_columns(prepared.encoding); !columns.empty())
+    std::fprintf(out, "%s\n", columns.c_str());
+  for (const std::string& line : prepared.report) std::fprintf(out, "%s\n", line.c_str());
   std::fprintf(out, "split: %lld training (%lld of them for validation), %s; features standardized on the training split\n",
-               static_cast<long long>(train.examples()), validation_count, split_text.c_str());
+               static_cast<long long>(train.examples()), validation_count, prepared.split_text.c_str());
   std::fprintf(out, "network: %s\n", describe_network(spec, s).c_str());
   std::fprintf(out, "running on %d thread%s, ISA %s\n", num_threads(), num_threads() == 1 ? "" : "s",
                std::string(to_string(active_isa())).c_str());
@@ -195,7 +284,7 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   // The preprocessing goes into checkpoints, and a resumed run must have the same; the network is set after training.
   ModelBundle bundle{.network = net, .feature_names = train.feature_names, .target_name = train.target_name,
                      .target = target, .feature_mean = scaler.mean(), .feature_scale = scaler.stddev(),
-                     .target_mean = target_mean, .target_scale = target_scale};
+                     .target_mean = target_mean, .target_scale = target_scale, .encoding = prepared.encoding};
   const std::string preprocessing = preprocessing_json(bundle);
   announce_training_control(s.control, preprocessing, s.epochs, out);
 
