@@ -1,7 +1,6 @@
 // The chunked reading of CSV files: with chunks of a few bytes, so that a cut falls at every position of small
 // files (inside quoted fields, doubled quotes, \r\n pairs, blank lines, the header's end), load_table and load_csv
 // give exactly what one chunk gives (values bitwise, the same errors at the same line:column), on 1 and 2 threads.
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,11 +18,7 @@ class CsvChunks : public ::testing::Test {
  protected:
   ~CsvChunks() override { detail::csv::set_chunk_bytes_for_testing(0); }
 
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string path = dir_.file(name);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  std::string file(const std::string& name, const std::string& content) const { return dir_.write(name, content); }
 
   TestDirectory dir_{"csv_chunks"};
 };

@@ -1,6 +1,5 @@
 // nnk::load_csv: values, target selection, tolerated formatting, and errors that point at file:line:column.
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -13,11 +12,7 @@ namespace {
 
 class Csv : public ::testing::Test {
  protected:
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string path = dir_.file(name);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  std::string file(const std::string& name, const std::string& content) const { return dir_.write(name, content); }
 
   TestDirectory dir_{"csv"};
 };

@@ -2,7 +2,6 @@
 // category limit, missing values imputed or dropped, text targets, and every count in the report. Expected values
 // are written out by hand from the small files.
 #include <cmath>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -17,9 +16,7 @@ namespace {
 class Encoding : public ::testing::Test {
  protected:
   Table table(const std::string& name, const std::string& content) const {
-    const std::string path = dir_.file(name);
-    std::ofstream(path, std::ios::binary) << content;
-    return load_table(path);
+    return load_table(dir_.write(name, content));
   }
 
   TestDirectory dir_{"encoding"};

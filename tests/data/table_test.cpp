@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstdint>
-#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -24,11 +23,7 @@ namespace {
 
 class TableFile : public ::testing::Test {
  protected:
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string path = dir_.file(name);
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  std::string file(const std::string& name, const std::string& content) const { return dir_.write(name, content); }
 
   TestDirectory dir_{"table"};
 };

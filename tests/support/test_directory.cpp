@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <system_error>
 
 namespace nnk::test {
@@ -17,6 +18,12 @@ TestDirectory::TestDirectory(const std::string& prefix) {
           ("nnk_" + prefix + "_" + std::to_string(::getpid()) + "_" + (info != nullptr ? info->name() : "suite"));
   fs::remove_all(path_);
   fs::create_directories(path_);
+}
+
+std::string TestDirectory::write(const std::string& name, const std::string& content) const {
+  const std::string path = file(name);
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
 }
 
 TestDirectory::~TestDirectory() {

@@ -17,6 +17,8 @@ class TestDirectory {
   const std::filesystem::path& path() const { return path_; }
   // The path of `name` in the directory.
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `content` (bytes as they are) to `name` in the directory and returns its path.
+  std::string write(const std::string& name, const std::string& content) const;
 
  private:
   std::filesystem::path path_;
