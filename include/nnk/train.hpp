@@ -145,7 +145,8 @@ struct FitOptions {
 //     non-finite parameter: it names the epoch and batch.
 // Whenever fit throws after training started, net is restored to its state after the last completed epoch (or the
 // state it was given): parameters, optimizer state and steps(). Costs one copy of those per epoch and a scan of
-// each batch.
+// each batch. Every buffer is allocated in the first epoch: later epochs allocate only what their reports hold (the
+// confusion matrices) and, when checkpointing, the checkpoint's bytes.
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
                              const FitOptions& options);
 

@@ -18,16 +18,20 @@ constexpr std::int64_t kBlockColumns = 1024;
 }  // namespace
 
 void infer(const Network::State& state, ConstMatrixView x, MatrixView out, InferenceOutput what) {
+  InferenceScratch scratch;
+  infer(state, x, out, what, scratch);
+}
+
+void infer(const Network::State& state, ConstMatrixView x, MatrixView out, InferenceOutput what,
+           InferenceScratch& scratch) {
   const cpu::FlushDenormalsScope flush;  // as in training: the same flushing for every kernel of the pass
   const std::size_t output = state.num_layers() - 1;
   std::int64_t widest_hidden = 0;
   for (std::size_t l = 0; l < output; ++l) widest_hidden = std::max(widest_hidden, state.units(l));
   const std::int64_t block_columns = std::min(kBlockColumns, x.cols());
-  Matrix scratch[2];
-  if (output > 0) {
-    scratch[0] = Matrix(widest_hidden, block_columns);
-    scratch[1] = Matrix(widest_hidden, block_columns);
-  }
+  for (Matrix& a : scratch.a)
+    if (output > 0 && (a.rows() < widest_hidden || a.cols() < block_columns))
+      a = Matrix(std::max(a.rows(), widest_hidden), std::max(a.cols(), block_columns));
 
   for (std::int64_t col0 = 0; col0 < x.cols(); col0 += block_columns) {
     const std::int64_t n = std::min(block_columns, x.cols() - col0);
@@ -43,7 +47,7 @@ void infer(const Network::State& state, ConstMatrixView x, MatrixView out, Infer
         break;
       }
       epilogue.activation = state.spec.layers[l].activation;
-      const MatrixView a = scratch[l % 2].view().block(0, 0, state.units(l), n);
+      const MatrixView a = scratch.a[l % 2].view().block(0, 0, state.units(l), n);
       gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, a, &epilogue);
       input = a;
     }

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "nn/inference.hpp"
+#include "nn/evaluation.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
@@ -32,6 +33,14 @@ MetricsAccumulator::MetricsAccumulator(Loss loss, std::int64_t outputs)
     target_sum_.assign(static_cast<std::size_t>(outputs), 0.0);
     target_square_sum_.assign(static_cast<std::size_t>(outputs), 0.0);
   }
+}
+
+void MetricsAccumulator::reset() {
+  examples_ = 0;
+  cost_sum_ = 0;
+  std::fill(confusion_.begin(), confusion_.end(), 0);
+  for (std::vector<double>* sums : {&squared_error_, &target_sum_, &target_square_sum_})
+    std::fill(sums->begin(), sums->end(), 0.0);
 }
 
 void MetricsAccumulator::add(ConstMatrixView logits, ConstMatrixView targets, double mean_cost) {
@@ -98,6 +107,26 @@ Metrics MetricsAccumulator::result() const {
   return m;
 }
 
+Metrics Evaluation::run(const Network::State& state, ConstMatrixView x, ConstMatrixView y) {
+  constexpr std::int64_t kBlock = 4096;  // bounds the scratch space for any number of examples
+  const std::int64_t block = std::min(kBlock, x.cols()), outputs = y.rows();
+  if (logits_.rows() != outputs || logits_.cols() < block) {
+    logits_ = Matrix(outputs, block);
+    delta_ = Matrix(outputs, block);
+  }
+  if (!metrics_) metrics_.emplace(state.spec.loss, outputs);
+  metrics_->reset();
+  for (std::int64_t col0 = 0; col0 < x.cols(); col0 += block) {
+    const std::int64_t n = std::min(block, x.cols() - col0);
+    const MatrixView z = logits_.col_block(0, n);
+    infer(state, x.col_block(col0, n), z, InferenceOutput::Logits, scratch_);
+    const ConstMatrixView targets = y.col_block(col0, n);
+    const double cost = nnk::loss_and_delta(state.spec.loss, z, targets, delta_.col_block(0, n));
+    metrics_->add(z, targets, cost);
+  }
+  return metrics_->result();
+}
+
 }  // namespace nnk::nn
 
 namespace nnk {
@@ -107,20 +136,8 @@ Metrics evaluate(const Network& net, ConstMatrixView x, ConstMatrixView y) {
   const Network::State& state = NetworkAccess::state(net);
   nn::check_input(kFunction, state, x);
   nn::check_targets(kFunction, state, y, x.cols());
-
-  constexpr std::int64_t kBlock = 4096;  // bounds the scratch space for any number of examples
-  const std::int64_t block = std::min(kBlock, x.cols());
-  Matrix logits(net.outputs(), block), delta(net.outputs(), block);
-  nn::MetricsAccumulator metrics(state.spec.loss, net.outputs());
-  for (std::int64_t col0 = 0; col0 < x.cols(); col0 += block) {
-    const std::int64_t n = std::min(block, x.cols() - col0);
-    const MatrixView z = logits.col_block(0, n);
-    nn::infer(state, x.col_block(col0, n), z, nn::InferenceOutput::Logits);
-    const ConstMatrixView targets = y.col_block(col0, n);
-    const double cost = nnk::loss_and_delta(state.spec.loss, z, targets, delta.col_block(0, n));
-    metrics.add(z, targets, cost);
-  }
-  return metrics.result();
+  nn::Evaluation evaluation;
+  return evaluation.run(state, x, y);
 }
 
 }  // namespace nnk

@@ -14,6 +14,9 @@ class MetricsAccumulator {
  public:
   MetricsAccumulator(Loss loss, std::int64_t outputs);
 
+  // Back to no batches, keeping the storage (fit reuses one accumulator for every epoch).
+  void reset();
+
   // One batch: the output layer's logits and the targets (outputs x n), and the batch's mean cost.
   void add(ConstMatrixView logits, ConstMatrixView targets, double mean_cost);
   Metrics result() const;

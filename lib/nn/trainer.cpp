@@ -29,6 +29,7 @@
 #include "cpu/parallel.hpp"
 #include "nn/checkpoint_file.hpp"
 #include "nn/early_stopping.hpp"
+#include "nn/evaluation.hpp"
 #include "nn/finite_checks.hpp"
 #include "nn/gradient_clipping.hpp"
 #include "nn/metrics_accumulator.hpp"
@@ -262,6 +263,10 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
                                {Matrix(x.rows(), batch), Matrix(y.rows(), batch)}};
   std::vector<std::int64_t> order, epoch_indices(training.size());
   std::vector<EpochReport> reports;
+  reports.reserve(static_cast<std::size_t>(options.epochs - first_epoch + 1));
+  // Kept for every epoch, so that an epoch allocates nothing but what its report holds.
+  nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
+  nn::Evaluation validation;
   const std::int64_t batches = (train_count + batch - 1) / batch;
   nn::TrainingSnapshot snapshot;
 
@@ -292,7 +297,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     // the snapshot before the exception leaves fit.
     Metrics train;
     try {
-      nn::MetricsAccumulator train_metrics(state.spec.loss, net.outputs());
+      train_metrics.reset();
       BatchGather first_batch{&gathered[0], x, y, &epoch_indices, 0, std::min(batch, train_count)};
       first_batch.begin();
       BatchGather::run(&first_batch, 0, 1);
@@ -356,7 +361,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     report.epoch = epoch;
     report.epochs = options.epochs;
     report.train = train;
-    if (validation_count > 0) report.validation = evaluate(net, validation_x, validation_y);
+    if (validation_count > 0) report.validation = validation.run(state, validation_x, validation_y);
     report.learning_rate = learning_rate;
     report.clipped_steps = clipped_steps;
     bool stop = false;

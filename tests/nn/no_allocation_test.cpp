@@ -29,6 +29,7 @@
 #include "support/networks.hpp"
 #include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
+#include "nnk/train.hpp"
 
 // AddressSanitizer and ThreadSanitizer own malloc and operator new themselves: under them the hooks are left out
 // and the allocation test is skipped (the regular build runs it).
@@ -208,6 +209,28 @@ TEST(NoAllocation, TrainStepAfterWarmUp) {
       }
     }
   }
+}
+
+// fit's epochs allocate nothing but their reports (a regression network's reports hold no heap storage): fits of 2
+// and of 6 epochs make the same allocations. Validation, shuffling, a schedule and early stopping (which keeps the
+// best epoch's parameters) are on; one thread, so that no TBB worker's first use is counted.
+TEST(NoAllocation, FitEpochsAfterTheFirst) {
+  if (!NNK_ALLOCATION_HOOKS) GTEST_SKIP() << "the sanitizer owns the allocator";
+  const NetworkSpec spec = make_spec(24, {32, 16}, Activation::ReLU, 2, Loss::MeanSquaredError, 5);
+  const Matrix x = random_matrix(24, 300, 6);
+  const Matrix y = random_targets(spec.loss, 2, 300, 7);
+  const ScopedNumThreads one(1);
+  const auto allocations_of_fit = [&](std::int64_t epochs) {
+    Network net(spec);
+    const FitOptions options{.epochs = epochs, .batch_size = 32, .validation_fraction = 0.25, .seed = 3,
+                             .schedule = {.kind = ScheduleKind::Cosine},
+                             .early_stopping_patience = 100};
+    return count_allocations([&] { fit(net, x, y, Adam{}, options); });
+  };
+  allocations_of_fit(2);  // first uses: the packing buffers, the kernels' tables, ...
+  const Counts two = allocations_of_fit(2), six = allocations_of_fit(6);
+  EXPECT_EQ(six.new_calls, two.new_calls);
+  EXPECT_EQ(six.malloc_calls, two.malloc_calls);
 }
 
 }  // namespace
