@@ -39,7 +39,8 @@ struct Workspace {
   std::vector<Matrix> pre_dropout;    // hidden layer l with dropout: A[l] before it (g' is taken from it); else empty
   Matrix logits;                      // output layer Z (kept: the losses work from the logits)
   Matrix delta;                       // output layer dZ = g(Z) - Y
-  Matrix cost_delta;                  // where the cost's own pass over the whole batch writes its (unused) delta
+  Matrix cost_delta;                  // where the cost's own pass over the batch writes its (unused) delta
+  std::vector<double> block_losses;   // the mean loss of each gradient block of the batch (step_plan.hpp)
   std::vector<Matrix> hidden_delta;   // hidden layer l: dZ[l]
   std::vector<WeightPanel> panels;    // the weight panels of the update pass (from the shapes; set once)
   std::vector<double> panel_costs;    // each panel's regularization cost, taken before its update

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "nn/gemm.hpp"
+#include "nn/step_plan.hpp"
 #include "nnk/error.hpp"
 #include "nnk/kernels.hpp"
 
@@ -24,12 +25,6 @@ void check_decay_rate(const char* function, const char* name, float value) {
 OptimizerState::Kind kind_needed(const Optimizer& optimizer) {
   if (std::holds_alternative<Adam>(optimizer)) return OptimizerState::Kind::Adam;
   return std::get<Sgd>(optimizer).momentum != 0.0f ? OptimizerState::Kind::SgdMomentum : OptimizerState::Kind::None;
-}
-
-// Plain SGD without L1: the update is linear in W and dW, so the dW GEMM can apply it (no dW buffer, no pass).
-bool fuses_into_gemm(const Optimizer& optimizer, const NetworkSpec& spec) {
-  const Sgd* sgd = std::get_if<Sgd>(&optimizer);
-  return sgd != nullptr && sgd->momentum == 0.0f && spec.l1 == 0.0f;
 }
 
 std::vector<Matrix> zeros_like(const std::vector<LayerParameters>& layers, bool bias) {
@@ -73,11 +68,72 @@ void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer) 
   }
 }
 
-// This thread's dW panel: grow-only, so that a step after the first allocates nothing.
-MatrixView gradient_scratch(std::int64_t rows, std::int64_t cols) {
-  thread_local Matrix scratch;
-  if (scratch.rows() * scratch.cols() < rows * cols) scratch = Matrix(rows * cols, 1);
-  return MatrixView(scratch.data(), rows, cols, rows);
+// This thread's dW panel (slot 0) or block's bias-gradient sum (slot 1): grow-only, so that a step after the first
+// allocates nothing.
+MatrixView gradient_scratch(std::int64_t rows, std::int64_t cols, int slot = 0) {
+  thread_local Matrix scratch[2];
+  Matrix& buffer = scratch[slot];
+  if (buffer.rows() * buffer.cols() < rows * cols) buffer = Matrix(rows * cols, 1);
+  return MatrixView(buffer.data(), rows, cols, rows);
+}
+
+void fold_weight_gradient(float alpha, ConstMatrixView dz, ConstMatrixView input_rows, float beta, MatrixView c) {
+  const std::int64_t m = dz.cols();
+  for (std::int64_t b = 0; b < gradient_block_count(m); ++b) {
+    const ColumnBlock k = gradient_block(m, b);
+    gemm(Trans::No, Trans::Yes, alpha, dz.col_block(k.begin, k.columns()), input_rows.col_block(k.begin, k.columns()),
+         b == 0 ? beta : 1.0f, c);
+  }
+}
+
+void add_into(MatrixView sum, ConstMatrixView term) {
+  for (std::int64_t j = 0; j < sum.cols(); ++j) {
+    float* __restrict s = sum.col(j);
+    const float* __restrict t = term.col(j);
+    for (std::int64_t i = 0; i < sum.rows(); ++i) s[i] = s[i] + t[i];  // one rounding, as the GEMM's beta = 1
+  }
+}
+
+void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db) {
+  const std::int64_t m = dz.cols();
+  nnk::bias_gradient(dz.col_block(0, gradient_block(m, 0).columns()), scale, db);
+  if (gradient_block_count(m) == 1) return;
+  const MatrixView block_sum = gradient_scratch(db.rows(), 1, /*slot=*/1);
+  for (std::int64_t b = 1; b < gradient_block_count(m); ++b) {
+    const ColumnBlock k = gradient_block(m, b);
+    nnk::bias_gradient(dz.col_block(k.begin, k.columns()), scale, block_sum);
+    add_into(db, block_sum);
+  }
+}
+
+bool fuses_sgd_into_gemm(const Optimizer& optimizer, const NetworkSpec& spec) {
+  const Sgd* sgd = std::get_if<Sgd>(&optimizer);
+  return sgd != nullptr && sgd->momentum == 0.0f && spec.l1 == 0.0f;
+}
+
+float fused_sgd_weight_scale(const Optimizer& optimizer, const NetworkSpec& spec) {
+  return 1.0f - std::get<Sgd>(optimizer).learning_rate * spec.l2;
+}
+
+float fused_sgd_gradient_scale(const Optimizer& optimizer, float inv_m) {
+  return -std::get<Sgd>(optimizer).learning_rate * inv_m;
+}
+
+void apply_weight_gradient(Network::State& state, std::size_t l, std::int64_t first_column, ConstMatrixView dw,
+                           const Optimizer& optimizer) {
+  const std::int64_t cols = dw.cols();
+  const MatrixView w = state.layers[l].weights.view().col_block(first_column, cols);
+  const Regularization weight_reg{state.spec.l1, state.spec.l2};
+  OptimizerState& os = state.optimizer;
+  if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
+    const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
+    nnk::sgd_update(w, dw, momentum ? os.weight_first[l].view().col_block(first_column, cols) : MatrixView(), *sgd,
+                    weight_reg);
+    return;
+  }
+  nnk::adam_update(w, dw, os.weight_first[l].view().col_block(first_column, cols),
+                   os.weight_second[l].view().col_block(first_column, cols), os.updates + 1, std::get<Adam>(optimizer),
+                   weight_reg);
 }
 
 void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstMatrixView dz,
@@ -86,27 +142,17 @@ void update_weight_panel(Network::State& state, const WeightPanel& panel, ConstM
   const std::int64_t cols = panel.end - panel.begin;
   const MatrixView w = state.layers[l].weights.view().col_block(panel.begin, cols);
   const float inv_m = 1.0f / static_cast<float>(dz.cols());
-  const Regularization weight_reg{state.spec.l1, state.spec.l2};
 
-  if (fuses_into_gemm(optimizer, state.spec)) {
-    const float lr = std::get<Sgd>(optimizer).learning_rate;
+  if (fuses_sgd_into_gemm(optimizer, state.spec)) {
     // W - lr * (dW + l2 W) = (1 - lr*l2) W - (lr/m) dZ input^T.
-    gemm(Trans::No, Trans::Yes, -lr * inv_m, dz, input_rows, 1.0f - lr * state.spec.l2, w);
+    fold_weight_gradient(fused_sgd_gradient_scale(optimizer, inv_m), dz, input_rows,
+                         fused_sgd_weight_scale(optimizer, state.spec), w);
     return;
   }
   // dW of the panel lands in this thread's scratch, still in cache when the optimizer reads it: never in weight_grad.
   const MatrixView dw = gradient_scratch(w.rows(), cols);
-  gemm(Trans::No, Trans::Yes, inv_m, dz, input_rows, 0.0f, dw);
-  OptimizerState& os = state.optimizer;
-  if (const Sgd* sgd = std::get_if<Sgd>(&optimizer)) {
-    const bool momentum = os.kind == OptimizerState::Kind::SgdMomentum;
-    nnk::sgd_update(w, dw, momentum ? os.weight_first[l].view().col_block(panel.begin, cols) : MatrixView(), *sgd,
-                    weight_reg);
-    return;
-  }
-  nnk::adam_update(w, dw, os.weight_first[l].view().col_block(panel.begin, cols),
-                   os.weight_second[l].view().col_block(panel.begin, cols), os.updates + 1, std::get<Adam>(optimizer),
-                   weight_reg);
+  fold_weight_gradient(inv_m, dz, input_rows, 0.0f, dw);
+  apply_weight_gradient(state, l, panel.begin, dw, optimizer);
 }
 
 namespace {
@@ -143,7 +189,7 @@ void weight_gradient_panel(Network::State& state, const WeightPanel& panel, Cons
   LayerParameters& p = state.layers[panel.layer];
   const std::int64_t cols = panel.end - panel.begin;
   const MatrixView dw = p.weight_grad.view().col_block(panel.begin, cols);
-  gemm(Trans::No, Trans::Yes, 1.0f / static_cast<float>(dz.cols()), dz, input_rows, 0.0f, dw);
+  fold_weight_gradient(1.0f / static_cast<float>(dz.cols()), dz, input_rows, 0.0f, dw);
   if (!state.regularized()) return;
   const float l1 = state.spec.l1, l2 = state.spec.l2;
   const ConstMatrixView w = p.weights.view().col_block(panel.begin, cols);

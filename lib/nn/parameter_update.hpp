@@ -17,6 +17,26 @@ void check_optimizer(const char* function, const Optimizer& optimizer);
 // allocation of an update; run it before the step so that a failure leaves the parameters untouched.
 void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer);
 
+// Every sum over the batch is a left fold over its gradient blocks (step_plan.hpp).
+// c = beta c + alpha dZ input^T, as c = beta c + alpha P_0, then c = c + alpha P_b for each later block b (P_b the
+// block's GEMM sum; each block one GEMM whose K loop is the block). The ranks of nnk::mpi continue this fold.
+void fold_weight_gradient(float alpha, ConstMatrixView dz, ConstMatrixView input_rows, float beta, MatrixView c);
+// db = scale rowsum(dZ) as the fold of each block's nnk::bias_gradient.
+void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db);
+// sum = sum + term, element by element: one float addition each, the step of every fold.
+void add_into(MatrixView sum, ConstMatrixView term);
+
+// Plain SGD without L1: the update is linear in W and dW, so the dW GEMM applies it (no dW buffer, no pass):
+// W = weight_scale W + gradient_scale dZ input^T, with weight_scale = 1 - lr l2 and gradient_scale = -lr / m.
+bool fuses_sgd_into_gemm(const Optimizer& optimizer, const NetworkSpec& spec);
+float fused_sgd_weight_scale(const Optimizer& optimizer, const NetworkSpec& spec);
+float fused_sgd_gradient_scale(const Optimizer& optimizer, float inv_m);
+
+// The optimizer step on columns [first_column, first_column + dw.cols()) of W[l] from their dW (without the
+// regularization, which the kernels add).
+void apply_weight_gradient(Network::State& state, std::size_t l, std::int64_t first_column, ConstMatrixView dw,
+                           const Optimizer& optimizer);
+
 // Updates the panel's columns of W[l] from dZ[l] (units x m) and input_rows, the panel's rows of the layer's input
 // (columns x m). Plain SGD without L1 is the dW GEMM itself: W = (1 - lr*l2) W - (lr/m) dZ input^T. Every other case
 // computes the panel's dW = (1/m) dZ input^T into a per-thread scratch that stays in cache (L2) and runs the

@@ -35,6 +35,19 @@ ColumnBlock column_block(std::int64_t m, std::int64_t count, std::int64_t index)
   return {boundary(index), boundary(index + 1)};
 }
 
+std::int64_t gradient_block_count(std::int64_t m) {
+  return (m + kGradientBlockColumns - 1) / kGradientBlockColumns;
+}
+
+ColumnBlock gradient_block(std::int64_t m, std::int64_t index) {
+  return {index * kGradientBlockColumns, std::min(m, (index + 1) * kGradientBlockColumns)};
+}
+
+bool on_gradient_blocks(std::int64_t m, ColumnBlock block) {
+  const auto boundary = [m](std::int64_t c) { return c % kGradientBlockColumns == 0 || c == m; };
+  return boundary(block.begin) && boundary(block.end);
+}
+
 std::vector<WeightPanel> weight_panels(const std::vector<std::int64_t>& units,
                                        const std::vector<std::int64_t>& fan_in) {
   std::vector<WeightPanel> panels;

@@ -2,8 +2,8 @@
 // backward passes, panels of the weight matrices for the weight gradients and updates.
 //
 // None of it changes a bit of the result, so the cut may follow the thread count: an example's forward and backward
-// values do not depend on the block that holds it; every weight-gradient element is one GEMM sum over the whole
-// batch, every bias gradient one row sum over it; the cost is one pass over the whole batch, and the regularization
+// values do not depend on the block that holds it; every sum over the batch (each weight- and bias-gradient element,
+// the cost) is a left fold over the batch's gradient blocks, fixed by the batch size alone; and the regularization
 // terms are summed over panels fixed by the shapes alone.
 #pragma once
 
@@ -19,6 +19,16 @@ struct ColumnBlock {
   std::int64_t end = 0;
   std::int64_t columns() const { return end - begin; }
 };
+
+// Gradient blocks: the batch's columns in blocks of kGradientBlockColumns (the last one shorter). Each sum over the
+// batch is ((s0 + s1) + s2) + ..., s_b the sum over block b, so that the ranks of a data-parallel run, each holding
+// whole blocks, reproduce one process's bits (nnk::mpi). The GEMM's K loop then stops at each block boundary: short
+// enough that up to four ranks share a batch of 256, long enough that loading and storing C stays a small part.
+inline constexpr std::int64_t kGradientBlockColumns = 64;
+std::int64_t gradient_block_count(std::int64_t m);  // ceil(m / kGradientBlockColumns)
+ColumnBlock gradient_block(std::int64_t m, std::int64_t index);
+// Whether block lies on gradient-block boundaries of a batch of m columns.
+bool on_gradient_blocks(std::int64_t m, ColumnBlock block);
 
 // Columns [begin, end) of layer `layer`'s weight matrix (and of its gradient).
 struct WeightPanel {

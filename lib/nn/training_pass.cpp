@@ -1,7 +1,7 @@
 #include "nn/training_pass.hpp"
 
 #include <algorithm>
-#include <optional>
+#include <atomic>
 
 #include "cpu/float_env.hpp"
 #include "cpu/parallel.hpp"
@@ -63,7 +63,8 @@ void run_tasks(std::int64_t count, Body&& body) {
   });
 }
 
-void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, ColumnBlock block, bool with_output) {
+void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, ColumnBlock block, bool with_output,
+                   std::int64_t first_column) {
   Workspace& ws = state.workspace;
   const std::int64_t c0 = block.begin, n = block.columns();
   const std::size_t output = state.num_layers() - 1;
@@ -87,13 +88,15 @@ void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, 
     }
     const MatrixView before = ws.pre_dropout[l].col_block(c0, n);
     gemm(Trans::No, Trans::No, 1.0f, p.weights, input, 0.0f, before, &epilogue);
-    dropout_forward(before, a, state.spec.layers[l].dropout, dropout_stream(state.spec.seed, step, l), c0);
+    dropout_forward(before, a, state.spec.layers[l].dropout, dropout_stream(state.spec.seed, step, l),
+                    first_column + c0);
   }
 }
 
 // dZ[l-1] = (W[l]^T dZ[l]) o g'(A[l-1]) over one block, in one GEMM; with dropout on layer l-1 the mask comes after
 // the derivative. db[l-1] is summed from dZ[l-1] over the whole batch once every block is done.
-void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, ColumnBlock block, std::int64_t step) {
+void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, ColumnBlock block, std::int64_t step,
+                     std::int64_t first_column) {
   Workspace& ws = state.workspace;
   const std::size_t previous = l - 1;
   const MatrixView dz_previous = ws.hidden_delta[previous].col_block(block.begin, block.columns());
@@ -109,23 +112,66 @@ void propagate_delta(Network::State& state, std::size_t l, ConstMatrixView dz, C
        g != Activation::Identity ? &epilogue : nullptr);
   if (state.has_dropout(previous))
     dropout_backward(dz_previous, state.spec.layers[previous].dropout,
-                     dropout_stream(state.spec.seed, step, previous), block.begin);
+                     dropout_stream(state.spec.seed, step, previous), first_column + block.begin);
 }
 
-// The output layer's delta over one block, then dZ of every hidden layer from W before any update. Returns the
-// block's loss (mean over its columns).
-double backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block) {
+// The output layer's delta over one block, then dZ of every hidden layer from W before any update. A block on
+// gradient-block boundaries also records each of its gradient blocks' loss (one delta pass per gradient block);
+// returns whether it did.
+bool backward_block(Network::State& state, ConstMatrixView y, std::int64_t step, ColumnBlock block,
+                    std::int64_t first_column) {
   Workspace& ws = state.workspace;
-  const std::int64_t c0 = block.begin, n = block.columns();
-  const MatrixView delta = ws.delta.col_block(c0, n);
-  const double loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), delta);
-  ConstMatrixView dz = delta;
+  const std::int64_t c0 = block.begin, n = block.columns(), m = y.cols();
+  const bool records_losses = on_gradient_blocks(m, block);
+  if (records_losses) {
+    for (std::int64_t b = c0 / kGradientBlockColumns; b < gradient_block_count(m); ++b) {
+      const ColumnBlock g = gradient_block(m, b);
+      if (g.begin >= block.end) break;
+      ws.block_losses[static_cast<std::size_t>(b)] =
+          nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(g.begin, g.columns()),
+                              y.col_block(g.begin, g.columns()), ws.delta.col_block(g.begin, g.columns()));
+    }
+  } else {
+    nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(c0, n), y.col_block(c0, n), ws.delta.col_block(c0, n));
+  }
+  ConstMatrixView dz = ws.delta.col_block(c0, n);
   for (std::size_t l = state.num_layers() - 1; l > 0; --l) {
-    propagate_delta(state, l, dz, block, step);
+    propagate_delta(state, l, dz, block, step, first_column);
     dz = ws.hidden_delta[l - 1].col_block(c0, n);
+  }
+  return records_losses;
+}
+
+}  // namespace
+
+void record_block_losses(Network::State& state, ConstMatrixView y) {
+  Workspace& ws = state.workspace;
+  const std::int64_t m = y.cols();
+  for (std::int64_t b = 0; b < gradient_block_count(m); ++b) {
+    const ColumnBlock g = gradient_block(m, b);
+    ws.block_losses[static_cast<std::size_t>(b)] =
+        nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(g.begin, g.columns()),
+                            y.col_block(g.begin, g.columns()), ws.cost_delta.col_block(g.begin, g.columns()));
+  }
+}
+
+double fold_block_losses(const std::vector<double>& block_losses, std::int64_t m) {
+  double loss = 0;
+  for (std::size_t b = 0; b < block_losses.size(); ++b) {
+    const ColumnBlock g = gradient_block(m, static_cast<std::int64_t>(b));
+    loss += block_losses[b] * (static_cast<double>(g.columns()) / static_cast<double>(m));
   }
   return loss;
 }
+
+double step_cost(const Network::State& state, std::int64_t m) {
+  double cost = fold_block_losses(state.workspace.block_losses, m);
+  if (state.regularized())
+    for (const double panel_cost : state.workspace.panel_costs) cost += panel_cost;
+  return cost;
+}
+
+namespace {
 
 std::int64_t largest_layer_floats(const Network::State& state) {
   std::int64_t largest = 0;
@@ -140,43 +186,42 @@ struct ColumnWork {
 };
 
 // The forward and/or backward work of every column block, each block carried through all of it on one thread.
-// The cost must be the loss over the whole batch in an order fixed by the batch alone: when one block is the whole
-// batch its delta pass is that, and its loss is returned; otherwise the update region makes the pass again.
-std::optional<double> column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
-                                  ColumnWork work, int threads) {
+// first_column: where x's columns start in the batch (dropout masks are keyed by the batch's column). Returns
+// whether every gradient block's loss was recorded (else the update region makes a loss pass of its own).
+bool column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step, ColumnWork work,
+                 int threads, std::int64_t first_column) {
   const std::int64_t m = x.cols();
   const std::int64_t count = column_block_count(m, threads, largest_layer_floats(state));
-  std::optional<double> whole_batch_loss;
+  if (work.backward) state.workspace.block_losses.resize(static_cast<std::size_t>(gradient_block_count(m)));
+  std::atomic<bool> losses_recorded{true};
   run_tasks(count, [&](std::int64_t b) {
     const ColumnBlock block = column_block(m, count, b);
     if (block.columns() == 0) return;
-    if (work.forward) forward_block(state, x, step, block, work.with_output);
-    if (!work.backward) return;
-    const double loss = backward_block(state, y, step, block);
-    if (count == 1) whole_batch_loss = loss;
+    if (work.forward) forward_block(state, x, step, block, work.with_output, first_column);
+    if (work.backward && !backward_block(state, y, step, block, first_column))
+      losses_recorded.store(false, std::memory_order_relaxed);
   });
-  return whole_batch_loss;
+  return losses_recorded.load(std::memory_order_relaxed);
 }
 
 // Every layer's weight and bias gradients, applied by the optimizer (or kept, optimizer == nullptr), panel by panel;
 // and the cost J at the parameters before the update. Needs the column pass's dZ of every layer.
 double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer* optimizer,
-                      int threads, std::optional<double> whole_batch_loss, SideTask side) {
+                      int threads, bool losses_recorded, SideTask side) {
   Workspace& ws = state.workspace;
   const std::int64_t m = y.cols();
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
   const int side_pieces = side.run != nullptr ? threads : 0;
-  const bool loss_task = !whole_batch_loss.has_value();
+  const bool loss_task = !losses_recorded;
   const std::int64_t first_panel = side_pieces + (loss_task ? 1 : 0);
   const Regularization reg{state.spec.l1, state.spec.l2};
-  double loss = whole_batch_loss.value_or(0.0);
   auto task = [&](std::int64_t i) {
     if (i < side_pieces) {  // first, so that the pieces start right away
       side.run(side.context, static_cast<int>(i), side_pieces);
       return;
     }
-    if (loss_task && i == first_panel - 1) {  // the cost: one pass over the whole batch, whatever the blocks were
-      loss = nnk::loss_and_delta(state.spec.loss, ws.logits.col_block(0, m), y, ws.cost_delta.col_block(0, m));
+    if (loss_task && i == first_panel - 1) {  // the column blocks were not on gradient-block boundaries
+      record_block_losses(state, y);
       return;
     }
     const WeightPanel& panel = ws.panels[static_cast<std::size_t>(i - first_panel)];
@@ -188,7 +233,7 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
       ws.panel_costs[static_cast<std::size_t>(i - first_panel)] =
           nnk::regularization_cost(state.layers[l].weights.col_block(panel.begin, columns), reg);
     if (panel.begin == 0) {
-      nnk::bias_gradient(dz, 1.0f / static_cast<float>(m), state.layers[l].bias_grad);  // db[l], whole batch
+      fold_bias_gradient(dz, 1.0f / static_cast<float>(m), state.layers[l].bias_grad);  // db[l], whole batch
       if (optimizer != nullptr) update_bias(state, l, *optimizer);
     }
     if (optimizer != nullptr) {
@@ -198,10 +243,7 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
     }
   };
   run_tasks(first_panel + panels, task);
-  double cost = loss;
-  if (state.regularized())
-    for (const double panel_cost : ws.panel_costs) cost += panel_cost;
-  return cost;
+  return step_cost(state, m);
 }
 
 }  // namespace
@@ -248,7 +290,7 @@ void forward_pass(Network::State& state, ConstMatrixView x, std::int64_t step, b
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, x.cols());
   const ScopedNumThreads scoped(threads);
-  column_pass(state, x, ConstMatrixView(), step, {.forward = true, .with_output = with_output}, threads);
+  column_pass(state, x, ConstMatrixView(), step, {.forward = true, .with_output = with_output}, threads, 0);
 }
 
 double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
@@ -256,8 +298,8 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
-  const std::optional<double> loss = column_pass(state, x, y, step, {.backward = true}, threads);
-  return parameter_pass(state, x, y, optimizer, threads, loss, {});
+  const bool losses_recorded = column_pass(state, x, y, step, {.backward = true}, threads, 0);
+  return parameter_pass(state, x, y, optimizer, threads, losses_recorded, {});
 }
 
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
@@ -265,8 +307,8 @@ double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
-  const std::optional<double> loss = column_pass(state, x, y, step, {.forward = true, .backward = true}, threads);
-  return parameter_pass(state, x, y, &optimizer, threads, loss, side);
+  const bool losses_recorded = column_pass(state, x, y, step, {.forward = true, .backward = true}, threads, 0);
+  return parameter_pass(state, x, y, &optimizer, threads, losses_recorded, side);
 }
 
 float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,

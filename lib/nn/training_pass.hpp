@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "nn/network_state.hpp"
 #include "nnk/network.hpp"
@@ -44,6 +45,12 @@ double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
 // Network::train_step: its checks (named after it), then training_pass, then steps() + 1.
 float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
                  SideTask side = {});
+
+// The cost's pieces: each gradient block's mean loss from the logits (into workspace.block_losses), their fold
+// weighted by the blocks' shares of the m columns, and J (that fold plus the panels' regularization costs).
+void record_block_losses(Network::State& state, ConstMatrixView y);
+double fold_block_losses(const std::vector<double>& block_losses, std::int64_t m);
+double step_cost(const Network::State& state, std::int64_t m);
 
 // The threads a step over m columns uses (step_plan.hpp's threads_for_step with nnk::num_threads()).
 int training_threads(const Network::State& state, std::int64_t m);

@@ -47,6 +47,26 @@ TEST(StepPlan, OneBlockWhenALayerOutgrowsL2) {
   EXPECT_EQ(nn::column_block_count(256, 4, 1000), 4);
 }
 
+TEST(StepPlan, GradientBlocksCoverTheBatchInFixedBlocks) {
+  for (std::int64_t m = 1; m <= 300; ++m) {
+    const std::int64_t count = nn::gradient_block_count(m);
+    ASSERT_EQ(count, (m + 63) / 64) << "m " << m;
+    std::int64_t next = 0;
+    for (std::int64_t b = 0; b < count; ++b) {
+      const ColumnBlock block = nn::gradient_block(m, b);
+      ASSERT_EQ(block.begin, next) << "m " << m << ", block " << b;
+      ASSERT_EQ(block.columns(), b + 1 < count ? nn::kGradientBlockColumns : m - next) << "m " << m << ", block " << b;
+      EXPECT_TRUE(nn::on_gradient_blocks(m, block));
+      next = block.end;
+    }
+    EXPECT_EQ(next, m);
+  }
+  EXPECT_TRUE(nn::on_gradient_blocks(256, {64, 192}));
+  EXPECT_TRUE(nn::on_gradient_blocks(100, {64, 100}));
+  EXPECT_FALSE(nn::on_gradient_blocks(256, {0, 100}));
+  EXPECT_FALSE(nn::on_gradient_blocks(256, {32, 64}));
+}
+
 TEST(StepPlan, SmallStepsUseFewerThreads) {
   EXPECT_EQ(nn::threads_for_step(1e6, 8), 1);  // 30-64-64-1 at m = 32
   EXPECT_EQ(nn::threads_for_step(32e6, 2), 2);
