@@ -44,9 +44,36 @@ void MetricsAccumulator::reset() {
 }
 
 void MetricsAccumulator::add(ConstMatrixView logits, ConstMatrixView targets, double mean_cost) {
+  add_cost(mean_cost, logits.cols());
+  add_outputs(logits, targets);
+}
+
+void MetricsAccumulator::add_cost(double mean_cost, std::int64_t columns) {
+  cost_sum_ += mean_cost * static_cast<double>(columns);
+}
+
+MetricsAccumulator::Tallies MetricsAccumulator::tallies() const {
+  Tallies t;
+  t.counts.push_back(examples_);
+  t.counts.insert(t.counts.end(), confusion_.begin(), confusion_.end());
+  for (const std::vector<double>* sums : {&squared_error_, &target_sum_, &target_square_sum_})
+    t.sums.insert(t.sums.end(), sums->begin(), sums->end());
+  return t;
+}
+
+void MetricsAccumulator::set_tallies(const Tallies& t) {
+  examples_ = t.counts.at(0);
+  std::copy(t.counts.begin() + 1, t.counts.end(), confusion_.begin());
+  auto from = t.sums.begin();
+  for (std::vector<double>* sums : {&squared_error_, &target_sum_, &target_square_sum_}) {
+    std::copy_n(from, sums->size(), sums->begin());
+    from += static_cast<std::ptrdiff_t>(sums->size());
+  }
+}
+
+void MetricsAccumulator::add_outputs(ConstMatrixView logits, ConstMatrixView targets) {
   const std::int64_t n = logits.cols();
   examples_ += n;
-  cost_sum_ += mean_cost * static_cast<double>(n);
   for (std::int64_t j = 0; j < n; ++j) {
     switch (loss_) {
       case Loss::BinaryCrossEntropy:

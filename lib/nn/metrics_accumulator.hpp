@@ -19,6 +19,19 @@ class MetricsAccumulator {
 
   // One batch: the output layer's logits and the targets (outputs x n), and the batch's mean cost.
   void add(ConstMatrixView logits, ConstMatrixView targets, double mean_cost);
+  // The two halves of add, for a process of a data-parallel group that holds only some columns of each batch: the
+  // batch's mean cost over all its `columns`, and this process's logits and targets.
+  void add_cost(double mean_cost, std::int64_t columns);
+  void add_outputs(ConstMatrixView logits, ConstMatrixView targets);
+
+  // The tallies that add_outputs sums, in a fixed layout, so that a group's processes can add theirs up: examples,
+  // then the confusion counts; the regression sums (squared error, y, y^2 per output unit).
+  struct Tallies {
+    std::vector<std::int64_t> counts;
+    std::vector<double> sums;
+  };
+  Tallies tallies() const;
+  void set_tallies(const Tallies& tallies);
   Metrics result() const;
 
  private:

@@ -36,6 +36,7 @@
 #include "nn/network_checks.hpp"
 #include "nn/network_state.hpp"
 #include "nn/parameter_update.hpp"
+#include "nn/step_group.hpp"
 #include "nn/training_pass.hpp"
 #include "nn/training_snapshot.hpp"
 #include "nnk/data.hpp"
@@ -203,8 +204,10 @@ void write_epoch_checkpoint(const Network::State& state, const std::string& path
 
 }  // namespace
 
+namespace nn {
+
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
-                             const FitOptions& options) {
+                             const FitOptions& options, StepGroup* group) {
   const Network::State& state = NetworkAccess::state(net);
   nn::check_input(kFunction, state, x);
   nn::check_targets(kFunction, state, y, x.cols());
@@ -213,6 +216,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   check_options(options);
   if (const auto p = nn::first_non_finite_parameter(state))
     detail::fail(kFunction, ": net holds a non-finite parameter before training: ", describe(*p));
+  if (group != nullptr && options.clip_norm > 0)
+    detail::fail(kFunction, ": options.clip_norm = ", options.clip_norm, " is not supported by data-parallel ",
+                 "training (nnk::mpi::fit) yet; use 0 (off)");
 
   // The validation split: a seeded choice of examples; training keeps the rest in their original order.
   const std::int64_t m = x.cols();
@@ -298,31 +304,54 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     Metrics train;
     try {
       train_metrics.reset();
-      BatchGather first_batch{&gathered[0], x, y, &epoch_indices, 0, std::min(batch, train_count)};
+      // This process's columns of the batch that starts at `first` (all of them without a group).
+      const auto local_part = [&](std::int64_t first) {
+        const std::int64_t columns = std::min(batch, train_count - first);
+        return group != nullptr ? group->local_columns(columns) : ColumnBlock{0, columns};
+      };
+      const auto gather_of = [&](GatheredBatch& target, std::int64_t first) {
+        const ColumnBlock part = local_part(first);
+        return BatchGather{&target, x, y, &epoch_indices, first + part.begin, part.columns()};
+      };
+      BatchGather first_batch = gather_of(gathered[0], 0);
       first_batch.begin();
       BatchGather::run(&first_batch, 0, 1);
       for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
         const GatheredBatch& current = gathered[(b - 1) % 2];
         const std::int64_t n = current.columns;
+        const std::int64_t batch_columns = std::min(batch, train_count - first);
+        const std::int64_t local_first = local_part(first).begin;
+        const bool local_finite = current.x_finite && current.y_finite;
+        if (group != nullptr && group->any(!local_finite) && local_finite)
+          detail::fail(kFunction, ": another process of the group found a non-finite value in its part of epoch ",
+                       epoch, ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
+                       restored_state(epoch));
         for (const bool targets : {false, true}) {
           if (targets ? current.y_finite : current.x_finite) continue;
           const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, n);
           const nn::NonFiniteElement e = *nn::first_non_finite(data);
           detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
-                       " of example ", epoch_indices[static_cast<std::size_t>(first + e.col)], ", met in epoch ", epoch,
+                       " of example ", epoch_indices[static_cast<std::size_t>(first + local_first + e.col)],
+                       ", met in epoch ", epoch,
                        ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
                        restored_state(epoch));
         }
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
         const std::int64_t next_first = first + batch;
-        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, next_first, std::min(batch, train_count - next_first)};
+        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, next_first, 0};
+        if (next_first < train_count) next = gather_of(gathered[b % 2], next_first);
         nn::SideTask side;
         if (next.columns > 0) {
           next.begin();
           side = {&BatchGather::run, &next};
         }
         float cost = 0;
-        if (options.clip_norm > 0) {
+        if (group != nullptr) {
+          if (side.run != nullptr) side.run(side.context, 0, 1);  // the group's step takes no side task
+          cost = static_cast<float>(group->train_step(mutable_state, current.x.col_block(0, n),
+                                                      current.y.col_block(0, n), batch_columns, local_first,
+                                                      epoch_optimizer));
+        } else if (options.clip_norm > 0) {
           if (side.run != nullptr) side.run(side.context, 0, 1);  // the clipped step has no update region to share
           const nn::ClippedStep step = nn::clipped_train_step(mutable_state, current.x.col_block(0, n),
                                                               current.y.col_block(0, n), epoch_optimizer,
@@ -341,7 +370,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
           throw TrainingDiverged(message.str(), epoch, b);
         }
         // The step's own logits (before its update): training metrics without a second forward pass.
-        train_metrics.add(state.workspace.logits.col_block(0, n), current.y.col_block(0, n), cost);
+        train_metrics.add_cost(cost, batch_columns);
+        train_metrics.add_outputs(state.workspace.logits.col_block(0, n), current.y.col_block(0, n));
       }
       if (const auto p = nn::first_non_finite_parameter(state)) {
         const std::string where = describe(*p);
@@ -351,6 +381,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
                 << "network was restored to " << restored_state(epoch);
         throw TrainingDiverged(message.str(), epoch, batches);
       }
+      if (group != nullptr) group->combine(train_metrics);
       train = train_metrics.result();
     } catch (...) {
       snapshot.restore(mutable_state);
@@ -372,18 +403,28 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     reports.push_back(report);
-    if (options.on_epoch && options.on_epoch(reports.back()) == EpochAction::Stop && !stop) {
+    bool asked_to_stop = options.on_epoch && options.on_epoch(reports.back()) == EpochAction::Stop;
+    if (group != nullptr) asked_to_stop = group->agree(asked_to_stop);
+    if (asked_to_stop && !stop) {
       reports.back().stop = StopReason::Callback;
       stop = true;
     }
     // After the callback, which may change the network: the checkpoint holds the state the next epoch starts from.
-    if (checkpointing && (epoch % options.checkpoint.every == 0 || epoch == options.epochs || stop))
+    const bool writes_checkpoint = checkpointing && (group == nullptr || group->writes_files());
+    if (writes_checkpoint && (epoch % options.checkpoint.every == 0 || epoch == options.epochs || stop))
       write_epoch_checkpoint(state, options.checkpoint.path, epoch, reports.back().stop == StopReason::EarlyStopping,
                              early_stopping, checkpoint);
     if (stop) break;
   }
   early_stopping.restore_best(mutable_state);  // no-op when it is off
   return reports;
+}
+
+}  // namespace nn
+
+std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
+                             const FitOptions& options) {
+  return nn::fit(net, x, y, optimizer, options, nullptr);
 }
 
 }  // namespace nnk

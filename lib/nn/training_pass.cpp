@@ -302,12 +302,17 @@ double backward_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
   return parameter_pass(state, x, y, optimizer, threads, losses_recorded, {});
 }
 
+bool forward_backward_columns(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                              int threads, std::int64_t first_column) {
+  return column_pass(state, x, y, step, {.forward = true, .backward = true}, threads, first_column);
+}
+
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer& optimizer, SideTask side) {
   const cpu::FlushDenormalsScope flush;
   const int threads = training_threads(state, y.cols());
   const ScopedNumThreads scoped(threads);
-  const bool losses_recorded = column_pass(state, x, y, step, {.forward = true, .backward = true}, threads, 0);
+  const bool losses_recorded = forward_backward_columns(state, x, y, step, threads, 0);
   return parameter_pass(state, x, y, &optimizer, threads, losses_recorded, side);
 }
 

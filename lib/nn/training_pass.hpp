@@ -38,6 +38,13 @@ struct SideTask {
   void* context = nullptr;
 };
 
+// The first region of a training step alone: forward and dZ of every layer over x's columns, which are columns
+// [first_column, first_column + x.cols()) of a batch (dropout masks are keyed by the batch's columns; first_column
+// on a gradient-block boundary). Returns whether workspace.block_losses holds every gradient block's loss (else
+// record_block_losses must run). The data-parallel step of nnk::mpi continues from here.
+bool forward_backward_columns(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
+                              int threads, std::int64_t first_column);
+
 // forward_pass (without output) and backward_pass with the optimizer in two forks instead of three.
 double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t step,
                      const Optimizer& optimizer, SideTask side = {});
