@@ -9,7 +9,7 @@ install(TARGETS nnk EXPORT nnkTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/nnk DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp"
-        PATTERN onnx.hpp EXCLUDE)
+        PATTERN onnx.hpp EXCLUDE PATTERN mpi.hpp EXCLUDE)
 install(EXPORT nnkTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
 
 # The optional nnk::onnx, in an export set of its own: find_package(nnk COMPONENTS onnx) loads it.
@@ -17,6 +17,13 @@ if(TARGET nnk_onnx)
   install(TARGETS nnk_onnx EXPORT nnkOnnxTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(FILES include/nnk/onnx.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/nnk)
   install(EXPORT nnkOnnxTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
+endif()
+
+# The optional nnk::mpi likewise: find_package(nnk COMPONENTS mpi) loads it.
+if(TARGET nnk_mpi)
+  install(TARGETS nnk_mpi EXPORT nnkMpiTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(FILES include/nnk/mpi.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/nnk)
+  install(EXPORT nnkMpiTargets NAMESPACE nnk:: DESTINATION ${NNK_CMAKE_DIR})
 endif()
 
 configure_package_config_file(cmake/nnkConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/nnkConfig.cmake
