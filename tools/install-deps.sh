@@ -18,6 +18,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev    # tools: argument parsing, JSON output
   libonnx-dev libprotobuf-dev        # nnk::onnx, the optional ONNX export (no protoc needed: no .proto is compiled)
   python3-onnx                       # its tests: onnx's checker (numpy comes along)
+  libopenmpi-dev openmpi-bin         # nnk::mpi, the optional data-parallel training (mpicc, mpirun)
 )
 for flag in "$@"; do
   case "$flag" in

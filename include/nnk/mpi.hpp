@@ -12,6 +12,11 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
+
+#include "nnk/matrix.hpp"
+#include "nnk/network.hpp"
+#include "nnk/train.hpp"
 
 namespace nnk::mpi {
 
@@ -48,6 +53,41 @@ bool any_rank(MPI_Comm comm, bool local);
 // ranks that differ and `what` (e.g. "the parameters after step 12"). A debug check that replicas stay identical.
 void check_replicas(MPI_Comm comm, std::uint64_t checksum, std::string_view what);
 
-// nnk::mpi::fit: see below.
+// What the data-parallel steps' communication cost on this rank, summed over the steps of one fit.
+struct StepTraffic {
+  std::int64_t steps = 0;
+  std::int64_t bytes_sent = 0;  // by this rank: its folds of the gradients and the exchange of the batch's losses
+  double compute_seconds = 0;   // from each step's start until its last fold started
+  double wait_seconds = 0;      // then until every fold had finished: the communication that computing did not hide
+};
+
+struct DataParallelOptions {
+  // After every step, compare the ranks' parameter checksums: nnk::Error on every rank when any differs (a debug
+  // mode; it costs a pass over the parameters and a collective per step).
+  bool check_replicas = false;
+  StepTraffic* traffic = nullptr;  // where to put this rank's StepTraffic (nullptr: nowhere)
+};
+
+// nnk::fit over the ranks of comm (collective: every rank calls it with the same network, the same x and y, the
+// same optimizer and options). Each global mini-batch (options.batch_size columns, the same batches as nnk::fit) is
+// cut into gradient blocks of 64 columns; the ranks take contiguous ranges of blocks (rank 0 first; with fewer blocks
+// than ranks the last ranks idle), run the forward and backward passes over their columns, and sum the gradients in
+// one fixed order, block by block: for a given seed, batch size and ISA the trained network is bitwise the one
+// nnk::fit trains, for any number of ranks and threads per rank. The parameters stay the same on every rank.
+// Shuffling, dropout and the validation split use nnk::fit's counter-based streams; every rank evaluates the whole
+// validation split (so early stopping decides alike everywhere); on_epoch runs on every rank and rank 0's answer
+// counts; rank 0 alone writes checkpoints, which are nnk::fit's: a run with any number of ranks (or none) resumes
+// them. Reports are the same on every rank, but for `seconds`; training-set mse and r2 (regression) are sums taken
+// in another order than one process's and may differ in their last digits.
+//
+// Errors: nnk::fit's, thrown on every rank where every rank sees them (bad options, a non-finite value in the data
+// — the rank whose columns hold it names it, the others say another rank found one —, a diverged cost, a bad
+// checkpoint); nnk::Error on every rank when the ranks were given different networks, data shapes or options.
+// options.clip_norm > 0 is not supported yet (nnk::Error). An error on one rank alone (an allocation that fails,
+// a checkpoint rank 0 cannot write) leaves the others waiting in their next collective: catch it and end the job
+// with abort_job, as nnk-train does.
+std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
+                             const Optimizer& optimizer, const FitOptions& options,
+                             const DataParallelOptions& parallel = {});
 
 }  // namespace nnk::mpi

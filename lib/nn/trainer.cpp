@@ -339,11 +339,11 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
         const std::int64_t next_first = first + batch;
         BatchGather next{&gathered[b % 2], x, y, &epoch_indices, next_first, 0};
-        if (next_first < train_count) next = gather_of(gathered[b % 2], next_first);
         nn::SideTask side;
-        if (next.columns > 0) {
-          next.begin();
-          side = {&BatchGather::run, &next};
+        if (next_first < train_count) {
+          next = gather_of(gathered[b % 2], next_first);
+          next.begin();  // sets its column count, which may be 0 (a rank without blocks in it)
+          if (next.columns > 0) side = {&BatchGather::run, &next};
         }
         float cost = 0;
         if (group != nullptr) {

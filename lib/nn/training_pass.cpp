@@ -49,20 +49,6 @@ double step_flops(const Network::State& state, std::int64_t m) {
   return 2.0 * static_cast<double>(m) * (3.0 * weights - first);
 }
 
-// body(i) for i in [0, count): inline for one task, else one fork over nnk's threads with the kernels inside each task
-// on its own thread (the tasks are the parallelism).
-template <typename Body>
-void run_tasks(std::int64_t count, Body&& body) {
-  if (count == 1) {
-    body(std::int64_t{0});
-    return;
-  }
-  cpu::parallel_for(count, 1, [&](std::int64_t begin, std::int64_t end) {
-    const ScopedNumThreads one(1);
-    for (std::int64_t i = begin; i < end; ++i) body(i);
-  });
-}
-
 void forward_block(Network::State& state, ConstMatrixView x, std::int64_t step, ColumnBlock block, bool with_output,
                    std::int64_t first_column) {
   Workspace& ws = state.workspace;
@@ -164,8 +150,8 @@ double fold_block_losses(const std::vector<double>& block_losses, std::int64_t m
   return loss;
 }
 
-double step_cost(const Network::State& state, std::int64_t m) {
-  double cost = fold_block_losses(state.workspace.block_losses, m);
+double step_cost(const Network::State& state, std::int64_t m, const std::vector<double>& block_losses) {
+  double cost = fold_block_losses(block_losses, m);
   if (state.regularized())
     for (const double panel_cost : state.workspace.panel_costs) cost += panel_cost;
   return cost;
@@ -194,7 +180,7 @@ bool column_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y, st
   const std::int64_t count = column_block_count(m, threads, largest_layer_floats(state));
   if (work.backward) state.workspace.block_losses.resize(static_cast<std::size_t>(gradient_block_count(m)));
   std::atomic<bool> losses_recorded{true};
-  run_tasks(count, [&](std::int64_t b) {
+  run_step_tasks(count, [&](std::int64_t b) {
     const ColumnBlock block = column_block(m, count, b);
     if (block.columns() == 0) return;
     if (work.forward) forward_block(state, x, step, block, work.with_output, first_column);
@@ -242,8 +228,8 @@ double parameter_pass(Network::State& state, ConstMatrixView x, ConstMatrixView 
       weight_gradient_panel(state, panel, dz, input_rows);
     }
   };
-  run_tasks(first_panel + panels, task);
-  return step_cost(state, m);
+  run_step_tasks(first_panel + panels, task);
+  return step_cost(state, m, ws.block_losses);
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "cpu/parallel.hpp"
 #include "nn/network_state.hpp"
+#include "nnk/cpu.hpp"
 #include "nnk/network.hpp"
 
 namespace nnk::nn {
@@ -53,11 +55,26 @@ double training_pass(Network::State& state, ConstMatrixView x, ConstMatrixView y
 float train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
                  SideTask side = {});
 
+// body(i) for i in [0, count): inline for one task, else one fork over nnk's threads with the kernels inside each task
+// on its own thread (the tasks are the parallelism).
+template <typename Body>
+void run_step_tasks(std::int64_t count, Body&& body) {
+  if (count == 1) {
+    body(std::int64_t{0});
+    return;
+  }
+  cpu::parallel_for(count, 1, [&](std::int64_t begin, std::int64_t end) {
+    const ScopedNumThreads one(1);
+    for (std::int64_t i = begin; i < end; ++i) body(i);
+  });
+}
+
 // The cost's pieces: each gradient block's mean loss from the logits (into workspace.block_losses), their fold
-// weighted by the blocks' shares of the m columns, and J (that fold plus the panels' regularization costs).
+// weighted by the blocks' shares of the m columns, and J (the fold of every block's loss in the batch plus the
+// panels' regularization costs).
 void record_block_losses(Network::State& state, ConstMatrixView y);
 double fold_block_losses(const std::vector<double>& block_losses, std::int64_t m);
-double step_cost(const Network::State& state, std::int64_t m);
+double step_cost(const Network::State& state, std::int64_t m, const std::vector<double>& block_losses);
 
 // The threads a step over m columns uses (step_plan.hpp's threads_for_step with nnk::num_threads()).
 int training_threads(const Network::State& state, std::int64_t m);

@@ -1,0 +1,249 @@
+#include "mpi/data_parallel_step.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <span>
+#include <string>
+
+#include "cpu/float_env.hpp"
+#include "mpi/mpi_call.hpp"
+#include "nn/parameter_update.hpp"
+#include "nn/training_pass.hpp"
+#include "nnk/checksum.hpp"
+#include "nnk/cpu.hpp"
+#include "nnk/kernels.hpp"
+#include "nnk/mpi.hpp"
+
+namespace nnk::mpi::detail {
+
+namespace {
+
+constexpr const char* kFunction = "nnk::mpi::fit";
+using Clock = std::chrono::steady_clock;
+
+// Rank r's gradient blocks of a batch with `blocks` of them: [first, end), rank 0 first and never empty.
+struct BlockRange {
+  std::int64_t first = 0, end = 0;
+};
+BlockRange blocks_of_rank(std::int64_t blocks, int rank, int ranks) {
+  const auto share = [&](std::int64_t r) { return (r * blocks + ranks - 1) / ranks; };
+  return {share(rank), share(rank + 1)};
+}
+
+// dZ[l] and the input of layer l over this rank's n columns.
+ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t n) {
+  const nn::Workspace& ws = state.workspace;
+  return l + 1 == state.num_layers() ? ws.delta.col_block(0, n) : ws.hidden_delta[l].col_block(0, n);
+}
+ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t n) {
+  return l == 0 ? x.col_block(0, n) : state.workspace.activations[l - 1].col_block(0, n);
+}
+
+void copy_into(MatrixView target, ConstMatrixView source) {
+  for (std::int64_t j = 0; j < source.cols(); ++j)
+    std::memcpy(target.col(j), source.col(j), static_cast<std::size_t>(source.rows()) * sizeof(float));
+}
+
+// The floats of a panel's fold in a layer buffer: its columns of dW, and db after the layer's last panel.
+std::span<float> panel_span(Matrix& layer, const nn::WeightPanel& panel, bool last) {
+  const std::int64_t units = layer.rows();
+  const std::int64_t columns = panel.end - panel.begin + (last ? 1 : 0);
+  return {layer.data() + panel.begin * units, static_cast<std::size_t>(columns * units)};
+}
+
+}  // namespace
+
+std::uint64_t parameter_checksum(const Network::State& state) {
+  Fnv1a64 hash;
+  for (const nn::LayerParameters& p : state.layers)
+    for (const Matrix* m : {&p.weights, &p.bias})
+      for (std::int64_t j = 0; j < m->cols(); ++j)
+        hash.add(m->col(j), static_cast<std::size_t>(m->rows()) * sizeof(float));
+  return hash.value();
+}
+
+DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas)
+    : comm_(comm), rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {}
+
+nn::ColumnBlock DataParallelGroup::local_columns(std::int64_t m) const {
+  const BlockRange range = blocks_of_rank(nn::gradient_block_count(m), rank_, size_);
+  const std::int64_t begin = std::min(m, range.first * nn::kGradientBlockColumns);
+  return {begin, std::min(m, range.end * nn::kGradientBlockColumns)};
+}
+
+bool DataParallelGroup::any(bool local) { return any_rank(comm_, local); }
+
+bool DataParallelGroup::agree(bool decision) {
+  int value = decision ? 1 : 0;
+  check_mpi(MPI_Bcast(&value, 1, MPI_INT, 0, comm_), "MPI_Bcast");
+  return value != 0;
+}
+
+void DataParallelGroup::combine(nn::MetricsAccumulator& metrics) {
+  nn::MetricsAccumulator::Tallies tallies = metrics.tallies();
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, tallies.counts.data(), static_cast<int>(tallies.counts.size()), MPI_INT64_T,
+                          MPI_SUM, comm_),
+            "MPI_Allreduce");  // integer counts: exact in any order
+  if (!tallies.sums.empty()) {  // doubles: added in rank order, the same on every rank
+    const std::size_t length = tallies.sums.size();
+    std::vector<double> all(length * static_cast<std::size_t>(size_));
+    check_mpi(MPI_Allgather(tallies.sums.data(), static_cast<int>(length), MPI_DOUBLE, all.data(),
+                            static_cast<int>(length), MPI_DOUBLE, comm_),
+              "MPI_Allgather");
+    for (std::size_t i = 0; i < length; ++i) {
+      double sum = 0;
+      for (int r = 0; r < size_; ++r) sum += all[static_cast<std::size_t>(r) * length + i];
+      tallies.sums[i] = sum;
+    }
+  }
+  metrics.set_tallies(tallies);
+}
+
+void DataParallelGroup::reserve(const Network::State& state, std::int64_t local_blocks) {
+  const auto layer_buffers = [&] {
+    LayerBuffers buffers;
+    for (std::size_t l = 0; l < state.num_layers(); ++l) buffers.emplace_back(state.units(l), state.fan_in(l) + 1);
+    return buffers;
+  };
+  if (sums_.size() != state.num_layers()) sums_ = layer_buffers();
+  while (static_cast<std::int64_t>(partials_.size()) < local_blocks) partials_.push_back(layer_buffers());
+  folds_.resize(state.workspace.panels.size());
+}
+
+void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, std::size_t p, float inv_m,
+                                      bool fused, const Optimizer& optimizer) {
+  nn::Workspace& ws = state.workspace;
+  const nn::WeightPanel& panel = ws.panels[p];
+  const std::size_t l = panel.layer;
+  const std::int64_t columns = panel.end - panel.begin, n = x.cols();
+  const bool last = panel.end == state.fan_in(l);
+  const ConstMatrixView w = state.layers[l].weights.view().col_block(panel.begin, columns);
+  if (state.regularized())  // before any update: the updates wait for every fold
+    ws.panel_costs[p] = nnk::regularization_cost(w, Regularization{state.spec.l1, state.spec.l2});
+  if (n == 0) return;  // a rank without blocks passes the fold on
+  const ConstMatrixView dz = layer_delta(state, l, n);
+  const ConstMatrixView input_rows = layer_input(state, l, x, n).block(panel.begin, 0, columns, n);
+  const float alpha = fused ? nn::fused_sgd_gradient_scale(optimizer, inv_m) : inv_m;
+  if (rank_ == 0) {  // block 0 onwards: one process's fold
+    const MatrixView sum = sums_[l].view().col_block(panel.begin, columns);
+    float beta = 0.0f;
+    if (fused) {
+      copy_into(sum, w);
+      beta = nn::fused_sgd_weight_scale(optimizer, state.spec);
+    }
+    nn::fold_weight_gradient(alpha, dz, input_rows, beta, sum);
+    if (last) nn::fold_bias_gradient(dz, inv_m, sums_[l].view().col_block(state.fan_in(l), 1));
+    return;
+  }
+  for (std::int64_t k = 0; k < nn::gradient_block_count(n); ++k) {  // each block's partial, for the fold to add
+    const nn::ColumnBlock g = nn::gradient_block(n, k);
+    Matrix& partial = partials_[static_cast<std::size_t>(k)][l];
+    const ConstMatrixView dz_block = dz.col_block(g.begin, g.columns());
+    nn::fold_weight_gradient(alpha, dz_block, input_rows.col_block(g.begin, g.columns()), 0.0f,
+                             partial.view().col_block(panel.begin, columns));
+    if (last) nnk::bias_gradient(dz_block, inv_m, partial.view().col_block(state.fan_in(l), 1));
+  }
+}
+
+double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_t m) {
+  const std::int64_t blocks = nn::gradient_block_count(m);
+  loss_counts_.resize(static_cast<std::size_t>(size_));
+  loss_offsets_.resize(static_cast<std::size_t>(size_));
+  for (int r = 0; r < size_; ++r) {
+    const BlockRange range = blocks_of_rank(blocks, r, size_);
+    loss_counts_[static_cast<std::size_t>(r)] = static_cast<int>(range.end - range.first);
+    loss_offsets_[static_cast<std::size_t>(r)] = static_cast<int>(range.first);
+  }
+  all_block_losses_.resize(static_cast<std::size_t>(blocks));
+  const std::vector<double>& mine = state.workspace.block_losses;
+  check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all_block_losses_.data(),
+                           loss_counts_.data(), loss_offsets_.data(), MPI_DOUBLE, comm_),
+            "MPI_Allgatherv");
+  traffic_.bytes_sent += static_cast<std::int64_t>(mine.size() * sizeof(double)) * (size_ - 1);
+  return nn::step_cost(state, m, all_block_losses_);
+}
+
+void DataParallelGroup::apply_updates(Network::State& state, const Optimizer& optimizer) {
+  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
+  const auto& panels = state.workspace.panels;
+  nn::run_step_tasks(static_cast<std::int64_t>(panels.size()), [&](std::int64_t p) {
+    const nn::WeightPanel& panel = panels[static_cast<std::size_t>(p)];
+    const std::size_t l = panel.layer;
+    const std::int64_t columns = panel.end - panel.begin;
+    const ConstMatrixView sum = sums_[l].view().col_block(panel.begin, columns);
+    if (fused) {
+      copy_into(state.layers[l].weights.view().col_block(panel.begin, columns), sum);
+    } else {
+      nn::apply_weight_gradient(state, l, panel.begin, sum, optimizer);
+    }
+    if (panel.end == state.fan_in(l)) {
+      copy_into(state.layers[l].bias_grad, sums_[l].view().col_block(state.fan_in(l), 1));
+      nn::update_bias(state, l, optimizer);
+    }
+  });
+}
+
+double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m,
+                                     std::int64_t first, const Optimizer& optimizer) {
+  const auto start = Clock::now();
+  nn::check_optimizer(kFunction, optimizer);
+  nn::prepare_optimizer_state(state, optimizer);
+  const std::int64_t n = x.cols();
+  nn::reserve_workspace(state, std::max<std::int64_t>(n, 1), /*with_io=*/false);
+  nn::Workspace& ws = state.workspace;
+  ws.forward_columns = 0;
+  reserve(state, rank_ == 0 || n == 0 ? 0 : nn::gradient_block_count(n));
+
+  const cpu::FlushDenormalsScope flush;
+  const int threads = nn::training_threads(state, std::max<std::int64_t>(n, 1));
+  const ScopedNumThreads scoped(threads);
+  if (n > 0) {
+    if (!nn::forward_backward_columns(state, x, y, state.steps, threads, first)) nn::record_block_losses(state, y);
+  } else {
+    ws.block_losses.clear();
+  }
+
+  // The panels in groups of one per thread; each group's folds start as soon as it is computed and travel while
+  // the next groups compute.
+  const float inv_m = 1.0f / static_cast<float>(m);
+  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
+  const auto panels = static_cast<std::int64_t>(ws.panels.size());
+  std::vector<const float*> partial_pointers;
+  for (std::int64_t group = 0; group < panels; group += threads) {
+    const std::int64_t count = std::min<std::int64_t>(threads, panels - group);
+    nn::run_step_tasks(count, [&](std::int64_t i) {
+      compute_panel(state, x, static_cast<std::size_t>(group + i), inv_m, fused, optimizer);
+    });
+    for (std::int64_t p = group; p < group + count; ++p) {
+      const nn::WeightPanel& panel = ws.panels[static_cast<std::size_t>(p)];
+      const bool last = panel.end == state.fan_in(panel.layer);
+      const std::span<float> sum = panel_span(sums_[panel.layer], panel, last);
+      partial_pointers.clear();
+      if (rank_ > 0)
+        for (std::int64_t k = 0; k < (n > 0 ? nn::gradient_block_count(n) : 0); ++k)
+          partial_pointers.push_back(panel_span(partials_[static_cast<std::size_t>(k)][panel.layer], panel, last).data());
+      folds_[static_cast<std::size_t>(p)].start(comm_, sum, partial_pointers, static_cast<int>(p));
+      // The chain sends the vector on from every rank but the last; the result goes round a ring from the last.
+      const int sends = (rank_ + 1 < size_ ? 1 : 0) + (rank_ + 1 == size_ || rank_ + 2 < size_ ? 1 : 0);
+      traffic_.bytes_sent += size_ > 1 ? static_cast<std::int64_t>(sum.size_bytes()) * sends : 0;
+    }
+    for (std::int64_t p = 0; p < group + count; ++p) folds_[static_cast<std::size_t>(p)].test();
+  }
+  const auto computed = Clock::now();
+  const double cost = exchange_cost(state, m);
+  for (OrderedFold& fold : folds_) fold.wait();
+  traffic_.compute_seconds += std::chrono::duration<double>(computed - start).count();
+  traffic_.wait_seconds += std::chrono::duration<double>(Clock::now() - computed).count();
+  ++traffic_.steps;
+
+  apply_updates(state, optimizer);
+  nn::finish_optimizer_step(state);
+  ++state.steps;
+  if (check_replicas_)
+    check_replicas(comm_, parameter_checksum(state),
+                   "nnk::mpi::fit: the parameters after step " + std::to_string(state.steps));
+  return cost;
+}
+
+}  // namespace nnk::mpi::detail

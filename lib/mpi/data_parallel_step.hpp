@@ -1,0 +1,64 @@
+// The ranks of a communicator as fit's step group (nn::StepGroup): data parallelism whose bits do not depend on the
+// number of ranks.
+//
+// A batch's gradient blocks (nn/step_plan.hpp) are dealt out to the ranks in contiguous ranges, rank 0 first. Each
+// rank runs the forward and backward passes over its columns; then, panel by panel of the weights, rank 0 folds its
+// blocks' gradient partials as one process would (the same GEMMs), every other rank computes each of its blocks'
+// partials on its own, and an ordered fold (ordered_fold.hpp) continues rank 0's sum over the other ranks' partials
+// in block order: the sum one process makes. Each panel's fold travels while the next panels' GEMMs run. Every
+// rank then applies the same update to the same parameters.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "mpi/ordered_fold.hpp"
+#include "nn/step_group.hpp"
+#include "nnk/matrix.hpp"
+#include "nnk/mpi.hpp"
+
+namespace nnk::mpi::detail {
+
+// FNV-1a of every parameter's bits, layer by layer (W, then b).
+std::uint64_t parameter_checksum(const Network::State& state);
+
+class DataParallelGroup final : public nn::StepGroup {
+ public:
+  // check_replicas: after every step, compare the ranks' parameter checksums (nnk::Error on a difference).
+  DataParallelGroup(MPI_Comm comm, bool check_replicas);
+
+  nn::ColumnBlock local_columns(std::int64_t m) const override;
+  bool any(bool local) override;
+  double train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m, std::int64_t first,
+                    const Optimizer& optimizer) override;
+  void combine(nn::MetricsAccumulator& metrics) override;
+  bool agree(bool decision) override;
+  bool writes_files() const override { return rank_ == 0; }
+
+  const StepTraffic& traffic() const { return traffic_; }
+
+ private:
+  // Per layer: units x (fan_in + 1) floats, dW then db in the last column, so that a panel's columns and the last
+  // panel with the bias are each one contiguous span.
+  using LayerBuffers = std::vector<Matrix>;
+  void reserve(const Network::State& state, std::int64_t local_blocks);
+  void compute_panel(Network::State& state, ConstMatrixView x, std::size_t panel, float inv_m, bool fused,
+                     const Optimizer& optimizer);
+  void apply_updates(Network::State& state, const Optimizer& optimizer);
+  double exchange_cost(const Network::State& state, std::int64_t m);
+
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+  bool check_replicas_ = false;
+  LayerBuffers sums_;                   // the folded sums (rank 0's fold on entry to each fold)
+  std::vector<LayerBuffers> partials_;  // ranks > 0: one set per local gradient block
+  std::vector<OrderedFold> folds_;      // one per panel
+  std::vector<double> all_block_losses_;
+  std::vector<int> loss_counts_, loss_offsets_;
+  StepTraffic traffic_;
+};
+
+}  // namespace nnk::mpi::detail

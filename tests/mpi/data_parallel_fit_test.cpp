@@ -1,0 +1,185 @@
+// nnk::mpi::fit against nnk::fit: for any number of ranks (this program runs under mpirun -np 1 to 4) and threads
+// per rank, the trained network is bitwise the one a single process trains, and so are the reports' training and
+// validation losses and the checkpoint file.
+#include <mpi.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "nnk/cpu.hpp"
+#include "nnk/mpi.hpp"
+#include "nnk/train.hpp"
+#include "support/errors.hpp"
+#include "support/networks.hpp"
+#include "support/random.hpp"
+#include "support/test_directory.hpp"
+
+namespace nnk::test {
+namespace {
+
+int world_rank() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+struct Case {
+  const char* name;
+  NetworkSpec spec;
+  Optimizer optimizer;
+  FitOptions options;
+  std::int64_t examples;
+};
+
+// Each case exercises another path of the step: Adam with dropout and L2; plain SGD (the update fused into the dW
+// GEMM) with L2; momentum with L1; batches of several gradient blocks, a short last block, a batch of one block (the
+// ranks after the first idle), and an epoch whose last batch is a remainder.
+std::vector<Case> cases() {
+  std::vector<Case> all;
+  {
+    NetworkSpec spec = make_spec(24, {96, 40}, Activation::ReLU, 5, Loss::CategoricalCrossEntropy, 31);
+    spec.layers[0].dropout = 0.2f;
+    spec.l2 = 1e-3f;
+    all.push_back({"adam, dropout, l2, batch 256", spec, Adam{.learning_rate = 2e-3f},
+                   {.epochs = 2, .batch_size = 256, .validation_fraction = 0.1, .seed = 5}, 700});
+  }
+  {
+    NetworkSpec spec = make_spec(10, {33}, Activation::Tanh, 1, Loss::BinaryCrossEntropy, 32);
+    spec.l2 = 1e-2f;
+    all.push_back({"plain sgd (fused), batch 100", spec, Sgd{.learning_rate = 0.1f},
+                   {.epochs = 3, .batch_size = 100, .seed = 6}, 450});
+  }
+  {
+    NetworkSpec spec = make_spec(7, {20, 20}, Activation::Sigmoid, 3, Loss::MeanSquaredError, 33);
+    spec.l1 = 1e-3f;
+    all.push_back({"momentum, l1, batch 200", spec, Sgd{.learning_rate = 0.05f, .momentum = 0.9f},
+                   {.epochs = 2, .batch_size = 200, .validation_fraction = 0.2, .seed = 7}, 333});
+  }
+  {
+    const NetworkSpec spec = make_spec(12, {16}, Activation::ReLU, 2, Loss::CategoricalCrossEntropy, 34);
+    all.push_back({"batch of one gradient block", spec, Adam{},
+                   {.epochs = 2, .batch_size = 48, .seed = 8}, 150});
+  }
+  return all;
+}
+
+struct Data {
+  Matrix x, y;
+};
+Data data_for(const Case& c) {
+  return {random_matrix(c.spec.inputs, c.examples, c.spec.seed + 100),
+          random_targets(c.spec.loss, c.spec.layers.back().units, c.examples, c.spec.seed + 200)};
+}
+
+void expect_same_reports(const std::vector<EpochReport>& single, const std::vector<EpochReport>& parallel) {
+  ASSERT_EQ(single.size(), parallel.size());
+  for (std::size_t e = 0; e < single.size(); ++e) {
+    EXPECT_EQ(single[e].train.loss, parallel[e].train.loss) << "epoch " << e + 1;
+    EXPECT_EQ(single[e].train.examples, parallel[e].train.examples) << "epoch " << e + 1;
+    EXPECT_EQ(single[e].train.confusion.counts, parallel[e].train.confusion.counts) << "epoch " << e + 1;
+    EXPECT_EQ(single[e].validation.has_value(), parallel[e].validation.has_value());
+    if (single[e].validation && parallel[e].validation) {
+      EXPECT_EQ(single[e].validation->loss, parallel[e].validation->loss) << "epoch " << e + 1;
+    }
+  }
+}
+
+TEST(DataParallelFit, IsBitwiseTheSingleProcessModelForAnyRanksAndThreads) {
+  for (const Case& c : cases()) {
+    SCOPED_TRACE(c.name);
+    const Data d = data_for(c);
+    Network single(c.spec);
+    const std::vector<EpochReport> single_reports = fit(single, d.x, d.y, c.optimizer, c.options);
+    for (const int threads : {1, 2}) {
+      SCOPED_TRACE("threads per rank " + std::to_string(threads));
+      const ScopedNumThreads scoped(threads);
+      Network parallel(c.spec);
+      const std::vector<EpochReport> reports =
+          mpi::fit(parallel, MPI_COMM_WORLD, d.x, d.y, c.optimizer, c.options, {.check_replicas = true});
+      EXPECT_TRUE(same_parameters(single, parallel));
+      EXPECT_EQ(single.steps(), parallel.steps());
+      expect_same_reports(single_reports, reports);
+    }
+  }
+}
+
+TEST(DataParallelFit, EarlyStoppingAgreesWithOneProcess) {
+  NetworkSpec spec = make_spec(6, {30}, Activation::ReLU, 1, Loss::MeanSquaredError, 41);
+  const Matrix x = random_matrix(6, 400, 42), y = random_matrix(1, 400, 43);  // noise: validation loss rises soon
+  const FitOptions options{.epochs = 30, .batch_size = 128, .validation_fraction = 0.25, .seed = 3,
+                           .early_stopping_patience = 2};
+  Network single(spec), parallel(spec);
+  const auto single_reports = fit(single, x, y, Adam{.learning_rate = 0.02f}, options);
+  const auto reports = mpi::fit(parallel, MPI_COMM_WORLD, x, y, Adam{.learning_rate = 0.02f}, options);
+  ASSERT_LT(single_reports.size(), 30u) << "the case must stop early to test anything";
+  EXPECT_EQ(single_reports.size(), reports.size());
+  EXPECT_EQ(reports.back().stop, StopReason::EarlyStopping);
+  EXPECT_TRUE(same_parameters(single, parallel));
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Rank 0 alone writes the checkpoint, and it is byte for byte the one process's: so a checkpoint written with any
+// number of ranks resumes with any other (one process's resumes under MPI here).
+TEST(DataParallelFit, CheckpointsAreTheSingleProcessOnesAndResumeUnderMpi) {
+  const Case c = cases()[0];
+  const Data d = data_for(c);
+  const TestDirectory dir("mpi_fit");  // rank 0's folder is the one used: every rank reads it
+  std::string folder = dir.path().string();
+  folder.resize(4096, '\0');
+  MPI_Bcast(folder.data(), 4096, MPI_CHAR, 0, MPI_COMM_WORLD);
+  folder = folder.c_str();
+  const std::string single_path = folder + "/single.nnkc", parallel_path = folder + "/parallel.nnkc";
+
+  FitOptions options = c.options;
+  options.epochs = 3;
+  Network single(c.spec);
+  if (world_rank() == 0) {
+    FitOptions single_options = options;
+    single_options.checkpoint = {.path = single_path, .every = 1};
+    single_options.epochs = 1;  // interrupted after epoch 1
+    fit(single, d.x, d.y, c.optimizer, single_options);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  Network parallel(c.spec);
+  FitOptions parallel_options = options;
+  parallel_options.checkpoint = {.path = parallel_path, .every = 1};
+  parallel_options.epochs = 1;
+  mpi::fit(parallel, MPI_COMM_WORLD, d.x, d.y, c.optimizer, parallel_options);
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (world_rank() == 0) {
+    EXPECT_EQ(file_bytes(single_path), file_bytes(parallel_path));
+  }
+
+  // Resume the single process's checkpoint under MPI; compare with an uninterrupted single-process run.
+  Network resumed(c.spec);
+  FitOptions resume_options = options;
+  resume_options.resume_from = single_path;
+  mpi::fit(resumed, MPI_COMM_WORLD, d.x, d.y, c.optimizer, resume_options);
+  Network uninterrupted(c.spec);
+  fit(uninterrupted, d.x, d.y, c.optimizer, options);
+  EXPECT_TRUE(same_parameters(uninterrupted, resumed));
+}
+
+TEST(DataParallelFit, RanksGivenDifferentNetworksAreRejectedOnEveryRank) {
+  const NetworkSpec spec = make_spec(4, {8}, Activation::Tanh, 1, Loss::MeanSquaredError, 50 + world_rank());
+  int ranks = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  if (ranks == 1) GTEST_SKIP() << "needs two ranks";
+  Network net(spec);
+  const Matrix x = random_matrix(4, 64, 51), y = random_matrix(1, 64, 52);
+  EXPECT_TRUE(throws_error_containing([&] { mpi::fit(net, MPI_COMM_WORLD, x, y, Adam{}, {.epochs = 1}); },
+                                      {"nnk::mpi::fit: the network", "rank"}));
+}
+
+}  // namespace
+}  // namespace nnk::test
