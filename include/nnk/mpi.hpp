@@ -57,8 +57,9 @@ void check_replicas(MPI_Comm comm, std::uint64_t checksum, std::string_view what
 struct StepTraffic {
   std::int64_t steps = 0;
   std::int64_t bytes_sent = 0;  // by this rank: its folds of the gradients and the exchange of the batch's losses
-  double compute_seconds = 0;   // from each step's start until its last fold started
-  double wait_seconds = 0;      // then until every fold had finished: the communication that computing did not hide
+  double compute_seconds = 0;    // from each step's start until its last fold started
+  double in_flight_seconds = 0;  // of that, after its first fold started: folds travelling while panels computed
+  double wait_seconds = 0;       // then until every fold had finished: the communication that computing did not hide
 };
 
 struct DataParallelOptions {

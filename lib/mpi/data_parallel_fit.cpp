@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "mpi/data_parallel_step.hpp"
+#include "mpi/mpi_call.hpp"
 #include "nn/network_state.hpp"
 #include "nn/step_group.hpp"
 #include "nnk/checksum.hpp"
@@ -33,6 +34,7 @@ std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, Con
                              const Optimizer& optimizer, const FitOptions& options, const DataParallelOptions& parallel) {
   check_replicas(comm, setup_checksum(net, x, y, options),
                  "nnk::mpi::fit: the network, the data's shape and the options (every rank must pass the same)");
+  if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // the same steps, alone
   detail::DataParallelGroup group(comm, parallel.check_replicas);
   std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
   if (parallel.traffic != nullptr) *parallel.traffic = group.traffic();

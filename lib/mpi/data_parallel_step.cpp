@@ -5,6 +5,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "cpu/float_env.hpp"
 #include "mpi/mpi_call.hpp"
@@ -109,6 +110,7 @@ void DataParallelGroup::reserve(const Network::State& state, std::int64_t local_
   if (sums_.size() != state.num_layers()) sums_ = layer_buffers();
   while (static_cast<std::int64_t>(partials_.size()) < local_blocks) partials_.push_back(layer_buffers());
   folds_.resize(state.workspace.panels.size());
+  if (panel_done_.size() != folds_.size()) panel_done_ = std::vector<std::atomic<bool>>(folds_.size());
 }
 
 void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, std::size_t p, float inv_m,
@@ -144,6 +146,20 @@ void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, 
                              partial.view().col_block(panel.begin, columns));
     if (last) nnk::bias_gradient(dz_block, inv_m, partial.view().col_block(state.fan_in(l), 1));
   }
+}
+
+void DataParallelGroup::start_fold(const Network::State& state, std::size_t p, std::int64_t n) {
+  const nn::WeightPanel& panel = state.workspace.panels[p];
+  const bool last = panel.end == state.fan_in(panel.layer);
+  const std::span<float> sum = panel_span(sums_[panel.layer], panel, last);
+  partial_pointers_.clear();
+  if (rank_ > 0)
+    for (std::int64_t k = 0; k < (n > 0 ? nn::gradient_block_count(n) : 0); ++k)
+      partial_pointers_.push_back(panel_span(partials_[static_cast<std::size_t>(k)][panel.layer], panel, last).data());
+  folds_[p].start(comm_, sum, partial_pointers_, static_cast<int>(p));
+  // The chain sends the vector on from every rank but the last; the result goes round a ring from the last.
+  const int sends = (rank_ + 1 < size_ ? 1 : 0) + (rank_ + 1 == size_ || rank_ + 2 < size_ ? 1 : 0);
+  traffic_.bytes_sent += size_ > 1 ? static_cast<std::int64_t>(sum.size_bytes()) * sends : 0;
 }
 
 double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_t m) {
@@ -204,36 +220,35 @@ double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, C
     ws.block_losses.clear();
   }
 
-  // The panels in groups of one per thread; each group's folds start as soon as it is computed and travel while
-  // the next groups compute.
+  // The panels in one fork. Only this thread may call MPI (MPI_THREAD_FUNNELED): between the panels it computes
+  // itself it starts the folds of every panel finished so far, in panel order, so that they travel while the rest
+  // compute; the folds of panels finished last start after the join.
   const float inv_m = 1.0f / static_cast<float>(m);
   const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
-  std::vector<const float*> partial_pointers;
-  for (std::int64_t group = 0; group < panels; group += threads) {
-    const std::int64_t count = std::min<std::int64_t>(threads, panels - group);
-    nn::run_step_tasks(count, [&](std::int64_t i) {
-      compute_panel(state, x, static_cast<std::size_t>(group + i), inv_m, fused, optimizer);
-    });
-    for (std::int64_t p = group; p < group + count; ++p) {
-      const nn::WeightPanel& panel = ws.panels[static_cast<std::size_t>(p)];
-      const bool last = panel.end == state.fan_in(panel.layer);
-      const std::span<float> sum = panel_span(sums_[panel.layer], panel, last);
-      partial_pointers.clear();
-      if (rank_ > 0)
-        for (std::int64_t k = 0; k < (n > 0 ? nn::gradient_block_count(n) : 0); ++k)
-          partial_pointers.push_back(panel_span(partials_[static_cast<std::size_t>(k)][panel.layer], panel, last).data());
-      folds_[static_cast<std::size_t>(p)].start(comm_, sum, partial_pointers, static_cast<int>(p));
-      // The chain sends the vector on from every rank but the last; the result goes round a ring from the last.
-      const int sends = (rank_ + 1 < size_ ? 1 : 0) + (rank_ + 1 == size_ || rank_ + 2 < size_ ? 1 : 0);
-      traffic_.bytes_sent += size_ > 1 ? static_cast<std::int64_t>(sum.size_bytes()) * sends : 0;
+  const std::thread::id caller = std::this_thread::get_id();
+  for (std::size_t p = 0; p < panel_done_.size(); ++p) panel_done_[p].store(false, std::memory_order_relaxed);
+  std::int64_t started = 0;
+  Clock::time_point first_fold_started{};
+  const auto start_finished_folds = [&] {
+    for (; started < panels && panel_done_[static_cast<std::size_t>(started)].load(std::memory_order_acquire);
+         ++started) {
+      if (started == 0) first_fold_started = Clock::now();
+      start_fold(state, static_cast<std::size_t>(started), n);
     }
-    for (std::int64_t p = 0; p < group + count; ++p) folds_[static_cast<std::size_t>(p)].test();
-  }
+    for (std::int64_t p = 0; p < started; ++p) folds_[static_cast<std::size_t>(p)].test();
+  };
+  nn::run_step_tasks(panels, [&](std::int64_t p) {
+    compute_panel(state, x, static_cast<std::size_t>(p), inv_m, fused, optimizer);
+    panel_done_[static_cast<std::size_t>(p)].store(true, std::memory_order_release);
+    if (std::this_thread::get_id() == caller) start_finished_folds();
+  });
+  start_finished_folds();
   const auto computed = Clock::now();
   const double cost = exchange_cost(state, m);
   for (OrderedFold& fold : folds_) fold.wait();
   traffic_.compute_seconds += std::chrono::duration<double>(computed - start).count();
+  traffic_.in_flight_seconds += std::chrono::duration<double>(computed - first_fold_started).count();
   traffic_.wait_seconds += std::chrono::duration<double>(Clock::now() - computed).count();
   ++traffic_.steps;
 

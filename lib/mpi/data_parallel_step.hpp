@@ -5,12 +5,13 @@
 // rank runs the forward and backward passes over its columns; then, panel by panel of the weights, rank 0 folds its
 // blocks' gradient partials as one process would (the same GEMMs), every other rank computes each of its blocks'
 // partials on its own, and an ordered fold (ordered_fold.hpp) continues rank 0's sum over the other ranks' partials
-// in block order: the sum one process makes. Each panel's fold travels while the next panels' GEMMs run. Every
+// in block order: the sum one process makes. Each panel's fold travels while later panels' GEMMs run. Every
 // rank then applies the same update to the same parameters.
 #pragma once
 
 #include <mpi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -47,6 +48,7 @@ class DataParallelGroup final : public nn::StepGroup {
   void compute_panel(Network::State& state, ConstMatrixView x, std::size_t panel, float inv_m, bool fused,
                      const Optimizer& optimizer);
   void apply_updates(Network::State& state, const Optimizer& optimizer);
+  void start_fold(const Network::State& state, std::size_t panel, std::int64_t n);
   double exchange_cost(const Network::State& state, std::int64_t m);
 
   MPI_Comm comm_;
@@ -56,6 +58,8 @@ class DataParallelGroup final : public nn::StepGroup {
   LayerBuffers sums_;                   // the folded sums (rank 0's fold on entry to each fold)
   std::vector<LayerBuffers> partials_;  // ranks > 0: one set per local gradient block
   std::vector<OrderedFold> folds_;      // one per panel
+  std::vector<std::atomic<bool>> panel_done_;  // this step's computed panels
+  std::vector<const float*> partial_pointers_;
   std::vector<double> all_block_losses_;
   std::vector<int> loss_counts_, loss_offsets_;
   StepTraffic traffic_;
