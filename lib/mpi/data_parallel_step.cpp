@@ -162,8 +162,8 @@ void DataParallelGroup::start_fold(const Network::State& state, std::size_t p, s
   traffic_.bytes_sent += size_ > 1 ? static_cast<std::int64_t>(sum.size_bytes()) * sends : 0;
 }
 
-double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_t m) {
-  const std::int64_t blocks = nn::gradient_block_count(m);
+const std::vector<double>& DataParallelGroup::gather_block_values(const std::vector<double>& mine,
+                                                                  std::int64_t blocks) {
   loss_counts_.resize(static_cast<std::size_t>(size_));
   loss_offsets_.resize(static_cast<std::size_t>(size_));
   for (int r = 0; r < size_; ++r) {
@@ -171,13 +171,30 @@ double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_
     loss_counts_[static_cast<std::size_t>(r)] = static_cast<int>(range.end - range.first);
     loss_offsets_[static_cast<std::size_t>(r)] = static_cast<int>(range.first);
   }
-  all_block_losses_.resize(static_cast<std::size_t>(blocks));
-  const std::vector<double>& mine = state.workspace.block_losses;
-  check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all_block_losses_.data(),
+  all_block_values_.resize(static_cast<std::size_t>(blocks));
+  check_mpi(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all_block_values_.data(),
                            loss_counts_.data(), loss_offsets_.data(), MPI_DOUBLE, comm_),
             "MPI_Allgatherv");
   traffic_.bytes_sent += static_cast<std::int64_t>(mine.size() * sizeof(double)) * (size_ - 1);
-  return nn::step_cost(state, m, all_block_losses_);
+  return all_block_values_;
+}
+
+double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_t m) {
+  return nn::step_cost(state, m, gather_block_values(state.workspace.block_losses, nn::gradient_block_count(m)));
+}
+
+Metrics DataParallelGroup::validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
+                                    nn::Evaluation& evaluation) {
+  const std::int64_t blocks = nn::Evaluation::block_count(x.cols());
+  const BlockRange range = blocks_of_rank(blocks, rank_, size_);
+  local_values_.resize(static_cast<std::size_t>(range.end - range.first));
+  evaluation.run_blocks(state, x, y, range.first, range.end, local_values_);
+  const std::vector<double>& losses = gather_block_values(local_values_, blocks);
+  for (std::int64_t b = 0; b < blocks; ++b)  // in block order, as Evaluation::run adds them
+    evaluation.metrics().add_cost(losses[static_cast<std::size_t>(b)],
+                                  std::min(nn::Evaluation::kBlockColumns, x.cols() - b * nn::Evaluation::kBlockColumns));
+  combine(evaluation.metrics());
+  return evaluation.metrics().result();
 }
 
 void DataParallelGroup::apply_updates(Network::State& state, const Optimizer& optimizer) {

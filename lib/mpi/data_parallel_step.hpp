@@ -35,6 +35,8 @@ class DataParallelGroup final : public nn::StepGroup {
   double train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m, std::int64_t first,
                     const Optimizer& optimizer) override;
   void combine(nn::MetricsAccumulator& metrics) override;
+  Metrics validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
+                   nn::Evaluation& evaluation) override;
   bool agree(bool decision) override;
   bool writes_files() const override { return rank_ == 0; }
 
@@ -50,6 +52,8 @@ class DataParallelGroup final : public nn::StepGroup {
   void apply_updates(Network::State& state, const Optimizer& optimizer);
   void start_fold(const Network::State& state, std::size_t panel, std::int64_t n);
   double exchange_cost(const Network::State& state, std::int64_t m);
+  // Every rank's values of its range of `blocks` blocks (blocks_of_rank), in block order, on every rank.
+  const std::vector<double>& gather_block_values(const std::vector<double>& mine, std::int64_t blocks);
 
   MPI_Comm comm_;
   int rank_ = 0;
@@ -60,7 +64,7 @@ class DataParallelGroup final : public nn::StepGroup {
   std::vector<OrderedFold> folds_;      // one per panel
   std::vector<std::atomic<bool>> panel_done_;  // this step's computed panels
   std::vector<const float*> partial_pointers_;
-  std::vector<double> all_block_losses_;
+  std::vector<double> local_values_, all_block_values_;
   std::vector<int> loss_counts_, loss_offsets_;
   StepTraffic traffic_;
 };

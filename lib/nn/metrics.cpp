@@ -134,23 +134,36 @@ Metrics MetricsAccumulator::result() const {
   return m;
 }
 
-Metrics Evaluation::run(const Network::State& state, ConstMatrixView x, ConstMatrixView y) {
-  constexpr std::int64_t kBlock = 4096;  // bounds the scratch space for any number of examples
-  const std::int64_t block = std::min(kBlock, x.cols()), outputs = y.rows();
+void Evaluation::prepare(const Network::State& state, std::int64_t columns, std::int64_t outputs) {
+  const std::int64_t block = std::min(kBlockColumns, columns);
   if (logits_.rows() != outputs || logits_.cols() < block) {
     logits_ = Matrix(outputs, block);
     delta_ = Matrix(outputs, block);
   }
   if (!metrics_) metrics_.emplace(state.spec.loss, outputs);
   metrics_->reset();
-  for (std::int64_t col0 = 0; col0 < x.cols(); col0 += block) {
-    const std::int64_t n = std::min(block, x.cols() - col0);
+}
+
+void Evaluation::run_blocks(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
+                            std::int64_t first_block, std::int64_t end_block, std::vector<double>& block_losses) {
+  prepare(state, x.cols(), y.rows());
+  for (std::int64_t b = first_block; b < end_block; ++b) {
+    const std::int64_t col0 = b * kBlockColumns, n = std::min(kBlockColumns, x.cols() - col0);
     const MatrixView z = logits_.col_block(0, n);
     infer(state, x.col_block(col0, n), z, InferenceOutput::Logits, scratch_);
     const ConstMatrixView targets = y.col_block(col0, n);
-    const double cost = nnk::loss_and_delta(state.spec.loss, z, targets, delta_.col_block(0, n));
-    metrics_->add(z, targets, cost);
+    block_losses[static_cast<std::size_t>(b - first_block)] =
+        nnk::loss_and_delta(state.spec.loss, z, targets, delta_.col_block(0, n));
+    metrics_->add_outputs(z, targets);
   }
+}
+
+Metrics Evaluation::run(const Network::State& state, ConstMatrixView x, ConstMatrixView y) {
+  const std::int64_t blocks = block_count(x.cols());
+  block_losses_.resize(static_cast<std::size_t>(blocks));
+  run_blocks(state, x, y, 0, blocks, block_losses_);
+  for (std::int64_t b = 0; b < blocks; ++b)
+    metrics_->add_cost(block_losses_[static_cast<std::size_t>(b)], std::min(kBlockColumns, x.cols() - b * kBlockColumns));
   return metrics_->result();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nn/evaluation.hpp"
 #include "nn/metrics_accumulator.hpp"
 #include "nn/network_state.hpp"
 #include "nn/step_plan.hpp"
@@ -33,6 +34,10 @@ class StepGroup {
 
   // Replaces the epoch's training metrics tallies (add_outputs of this process's columns) by the group's total.
   virtual void combine(MetricsAccumulator& metrics) = 0;
+
+  // The validation metrics, the same as evaluation.run's (nn/evaluation.hpp), each process evaluating a share.
+  virtual Metrics validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
+                           Evaluation& evaluation) = 0;
 
   // The decision of the process that decides (the first), on every process.
   virtual bool agree(bool decision) = 0;

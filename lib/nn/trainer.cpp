@@ -392,7 +392,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     report.epoch = epoch;
     report.epochs = options.epochs;
     report.train = train;
-    if (validation_count > 0) report.validation = validation.run(state, validation_x, validation_y);
+    if (validation_count > 0)
+      report.validation = group != nullptr ? group->validate(state, validation_x, validation_y, validation)
+                                           : validation.run(state, validation_x, validation_y);
     report.learning_rate = learning_rate;
     report.clipped_steps = clipped_steps;
     bool stop = false;

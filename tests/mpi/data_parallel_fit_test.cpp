@@ -60,6 +60,11 @@ std::vector<Case> cases() {
     all.push_back({"momentum, l1, batch 200", spec, Sgd{.learning_rate = 0.05f, .momentum = 0.9f},
                    {.epochs = 2, .batch_size = 200, .validation_fraction = 0.2, .seed = 7}, 333});
   }
+  {  // a validation split of several evaluation blocks, shared out to the ranks
+    const NetworkSpec spec = make_spec(8, {16}, Activation::Tanh, 3, Loss::CategoricalCrossEntropy, 35);
+    all.push_back({"validation of 3 blocks", spec, Adam{},
+                   {.epochs = 2, .batch_size = 256, .validation_fraction = 0.5, .seed = 9}, 5000});
+  }
   {
     const NetworkSpec spec = make_spec(12, {16}, Activation::ReLU, 2, Loss::CategoricalCrossEntropy, 34);
     all.push_back({"batch of one gradient block", spec, Adam{},
@@ -85,6 +90,8 @@ void expect_same_reports(const std::vector<EpochReport>& single, const std::vect
     EXPECT_EQ(single[e].validation.has_value(), parallel[e].validation.has_value());
     if (single[e].validation && parallel[e].validation) {
       EXPECT_EQ(single[e].validation->loss, parallel[e].validation->loss) << "epoch " << e + 1;
+      EXPECT_EQ(single[e].validation->examples, parallel[e].validation->examples) << "epoch " << e + 1;
+      EXPECT_EQ(single[e].validation->confusion.counts, parallel[e].validation->confusion.counts) << "epoch " << e + 1;
     }
   }
 }
