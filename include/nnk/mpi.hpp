@@ -75,11 +75,11 @@ struct DataParallelOptions {
 // than ranks the last ranks idle), run the forward and backward passes over their columns, and sum the gradients in
 // one fixed order, block by block: for a given seed, batch size and ISA the trained network is bitwise the one
 // nnk::fit trains, for any number of ranks and threads per rank. The parameters stay the same on every rank.
-// Shuffling, dropout and the validation split use nnk::fit's counter-based streams; every rank evaluates the whole
-// validation split (so early stopping decides alike everywhere); on_epoch runs on every rank and rank 0's answer
-// counts; rank 0 alone writes checkpoints, which are nnk::fit's: a run with any number of ranks (or none) resumes
-// them. Reports are the same on every rank, but for `seconds`; training-set mse and r2 (regression) are sums taken
-// in another order than one process's and may differ in their last digits.
+// Shuffling, dropout and the validation split use nnk::fit's counter-based streams; the ranks share the validation
+// pass (blocks of 1024 examples) and add its losses in one order, so early stopping decides alike everywhere;
+// on_epoch runs on every rank and rank 0's answer counts; rank 0 alone writes checkpoints, which are nnk::fit's: a run with any number of ranks (or none) resumes
+// them. Reports are the same on every rank, but for `seconds`; mse and r2 (regression) are sums taken in another
+// order than one process's and may differ in their last digits.
 //
 // Errors: nnk::fit's, thrown on every rank where every rank sees them (bad options, a non-finite value in the data
 // — the rank whose columns hold it names it, the others say another rank found one —, a diverged cost, a bad
