@@ -21,7 +21,6 @@ namespace nnk::mpi::detail {
 namespace {
 
 constexpr const char* kFunction = "nnk::mpi::fit";
-using Clock = std::chrono::steady_clock;
 
 // Rank r's gradient blocks of a batch with `blocks` of them: [first, end), rank 0 first and never empty.
 struct BlockRange {
@@ -65,7 +64,12 @@ std::uint64_t parameter_checksum(const Network::State& state) {
 }
 
 DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas)
-    : comm_(comm), rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {}
+    : comm_(comm), rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {
+  // The two ways of combining panels do not talk to each other: every rank must take the same one.
+  int most_threads = nnk::num_threads();
+  check_mpi(MPI_Allreduce(MPI_IN_PLACE, &most_threads, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
+  chained_ = most_threads == 1;
+}
 
 nn::ColumnBlock DataParallelGroup::local_columns(std::int64_t m) const {
   const BlockRange range = blocks_of_rank(nn::gradient_block_count(m), rank_, size_);
@@ -108,13 +112,14 @@ void DataParallelGroup::reserve(const Network::State& state, std::int64_t local_
     return buffers;
   };
   if (sums_.size() != state.num_layers()) sums_ = layer_buffers();
+  if (size_ > 1 && finals_.size() != state.num_layers()) finals_ = layer_buffers();
   while (static_cast<std::int64_t>(partials_.size()) < local_blocks) partials_.push_back(layer_buffers());
   folds_.resize(state.workspace.panels.size());
   if (panel_done_.size() != folds_.size()) panel_done_ = std::vector<std::atomic<bool>>(folds_.size());
 }
 
 void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, std::size_t p, float inv_m,
-                                      bool fused, const Optimizer& optimizer) {
+                                      bool fused, const Optimizer& optimizer, bool chained) {
   nn::Workspace& ws = state.workspace;
   const nn::WeightPanel& panel = ws.panels[p];
   const std::size_t l = panel.layer;
@@ -127,6 +132,12 @@ void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, 
   const ConstMatrixView dz = layer_delta(state, l, n);
   const ConstMatrixView input_rows = layer_input(state, l, x, n).block(panel.begin, 0, columns, n);
   const float alpha = fused ? nn::fused_sgd_gradient_scale(optimizer, inv_m) : inv_m;
+  if (chained) {  // the fold so far arrived from the previous rank: this rank's blocks continue it
+    const MatrixView sum = sums_[l].view().col_block(panel.begin, columns);
+    nn::fold_weight_gradient(alpha, dz, input_rows, 1.0f, sum);
+    if (last) nn::fold_bias_gradient(dz, inv_m, sums_[l].view().col_block(state.fan_in(l), 1), /*continues=*/true);
+    return;
+  }
   if (rank_ == 0) {  // block 0 onwards: one process's fold
     const MatrixView sum = sums_[l].view().col_block(panel.begin, columns);
     float beta = 0.0f;
@@ -197,24 +208,113 @@ Metrics DataParallelGroup::validate(const Network::State& state, ConstMatrixView
   return evaluation.metrics().result();
 }
 
-void DataParallelGroup::apply_updates(Network::State& state, const Optimizer& optimizer) {
+void DataParallelGroup::apply_updates(Network::State& state, const Optimizer& optimizer, LayerBuffers& sums) {
   const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
   const auto& panels = state.workspace.panels;
   nn::run_step_tasks(static_cast<std::int64_t>(panels.size()), [&](std::int64_t p) {
     const nn::WeightPanel& panel = panels[static_cast<std::size_t>(p)];
     const std::size_t l = panel.layer;
     const std::int64_t columns = panel.end - panel.begin;
-    const ConstMatrixView sum = sums_[l].view().col_block(panel.begin, columns);
+    const ConstMatrixView sum = sums[l].view().col_block(panel.begin, columns);
     if (fused) {
       copy_into(state.layers[l].weights.view().col_block(panel.begin, columns), sum);
     } else {
       nn::apply_weight_gradient(state, l, panel.begin, sum, optimizer);
     }
     if (panel.end == state.fan_in(l)) {
-      copy_into(state.layers[l].bias_grad, sums_[l].view().col_block(state.fan_in(l), 1));
+      copy_into(state.layers[l].bias_grad, sums[l].view().col_block(state.fan_in(l), 1));
       nn::update_bias(state, l, optimizer);
     }
   });
+}
+
+// Some rank has several threads: the panels in one fork. Only the calling thread may call MPI (MPI_THREAD_FUNNELED): between the
+// panels it computes itself it starts the folds of every panel finished so far, in panel order, so that they travel
+// while the rest compute; the folds of panels finished last start after the join.
+DataParallelGroup::LayerBuffers& DataParallelGroup::fold_panels(Network::State& state, ConstMatrixView x, float inv_m,
+                                                                bool fused, const Optimizer& optimizer,
+                                                                Clock::time_point& first_send) {
+  const nn::Workspace& ws = state.workspace;
+  const std::int64_t n = x.cols();
+  const auto panels = static_cast<std::int64_t>(ws.panels.size());
+  const std::thread::id caller = std::this_thread::get_id();
+  for (std::size_t p = 0; p < panel_done_.size(); ++p) panel_done_[p].store(false, std::memory_order_relaxed);
+  std::int64_t started = 0;
+  const auto start_finished_folds = [&] {
+    for (; started < panels && panel_done_[static_cast<std::size_t>(started)].load(std::memory_order_acquire);
+         ++started) {
+      if (started == 0) first_send = Clock::now();
+      start_fold(state, static_cast<std::size_t>(started), n);
+    }
+    for (std::int64_t p = 0; p < started; ++p) folds_[static_cast<std::size_t>(p)].test();
+  };
+  nn::run_step_tasks(panels, [&](std::int64_t p) {
+    compute_panel(state, x, static_cast<std::size_t>(p), inv_m, fused, optimizer, /*chained=*/false);
+    panel_done_[static_cast<std::size_t>(p)].store(true, std::memory_order_release);
+    if (std::this_thread::get_id() == caller) start_finished_folds();
+  });
+  start_finished_folds();
+  folding_ = true;
+  return sums_;
+}
+
+// Every rank on one thread: the fold goes from rank to rank panel by panel. Rank r waits for panel p's fold of the ranks
+// before it, continues it with its own blocks (the GEMM's beta = 1, as one process adds its later blocks) and sends
+// it on while it computes panel p + 1; the last rank sends each finished panel to every other rank. Each rank then
+// computes what it would have computed anyway, and no partials are stored or added.
+DataParallelGroup::LayerBuffers& DataParallelGroup::chain_panels(Network::State& state, ConstMatrixView x, float inv_m,
+                                                                 bool fused, const Optimizer& optimizer,
+                                                                 Clock::time_point& first_send) {
+  const nn::Workspace& ws = state.workspace;
+  const std::size_t panels = ws.panels.size();
+  const int last_rank = size_ - 1;
+  const auto span_of = [&](LayerBuffers& buffers, std::size_t p) {
+    const nn::WeightPanel& panel = ws.panels[p];
+    return panel_span(buffers[panel.layer], panel, panel.end == state.fan_in(panel.layer));
+  };
+  const auto post = [&](int (*call)(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*), std::span<float> data,
+                        int peer, int tag, std::vector<MPI_Request>& requests, const char* name) {
+    requests.emplace_back();
+    check_mpi(call(data.data(), static_cast<int>(data.size()), MPI_FLOAT, peer, tag, comm_, &requests.back()), name);
+  };
+  const auto isend = [](void* data, int count, MPI_Datatype type, int peer, int tag, MPI_Comm comm, MPI_Request* r) {
+    return MPI_Isend(data, count, type, peer, tag, comm, r);
+  };
+  prefix_requests_.clear();
+  transfer_requests_.clear();
+  for (std::size_t p = 0; p < panels; ++p) {
+    const int tag = static_cast<int>(p);
+    if (rank_ > 0) post(&MPI_Irecv, span_of(sums_, p), rank_ - 1, 2 * tag, prefix_requests_, "MPI_Irecv");
+    if (rank_ < last_rank) post(&MPI_Irecv, span_of(finals_, p), last_rank, 2 * tag + 1, transfer_requests_, "MPI_Irecv");
+  }
+  for (std::size_t p = 0; p < panels; ++p) {
+    if (rank_ > 0) check_mpi(MPI_Wait(&prefix_requests_[p], MPI_STATUS_IGNORE), "MPI_Wait");
+    compute_panel(state, x, p, inv_m, fused, optimizer, /*chained=*/rank_ > 0);
+    if (p == 0) first_send = Clock::now();
+    const std::span<float> sum = span_of(sums_, p);
+    const int tag = static_cast<int>(p);
+    if (rank_ < last_rank) {
+      post(isend, sum, rank_ + 1, 2 * tag, transfer_requests_, "MPI_Isend");
+    } else {
+      for (int r = 0; r < last_rank; ++r) post(isend, sum, r, 2 * tag + 1, transfer_requests_, "MPI_Isend");
+    }
+    traffic_.bytes_sent += static_cast<std::int64_t>(sum.size_bytes()) * (rank_ < last_rank ? 1 : last_rank);
+    int done = 0;  // lets the messages posted so far move on while the next panel computes
+    check_mpi(MPI_Testall(static_cast<int>(transfer_requests_.size()), transfer_requests_.data(), &done,
+                          MPI_STATUSES_IGNORE),
+              "MPI_Testall");
+  }
+  folding_ = false;
+  return rank_ == last_rank ? sums_ : finals_;
+}
+
+void DataParallelGroup::finish_transfers() {
+  if (folding_) {
+    for (OrderedFold& fold : folds_) fold.wait();
+    return;
+  }
+  check_mpi(MPI_Waitall(static_cast<int>(transfer_requests_.size()), transfer_requests_.data(), MPI_STATUSES_IGNORE),
+            "MPI_Waitall");
 }
 
 double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m,
@@ -226,10 +326,10 @@ double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, C
   nn::reserve_workspace(state, std::max<std::int64_t>(n, 1), /*with_io=*/false);
   nn::Workspace& ws = state.workspace;
   ws.forward_columns = 0;
-  reserve(state, rank_ == 0 || n == 0 ? 0 : nn::gradient_block_count(n));
+  const int threads = nn::training_threads(state, std::max<std::int64_t>(n, 1));
+  reserve(state, chained_ || rank_ == 0 || n == 0 ? 0 : nn::gradient_block_count(n));
 
   const cpu::FlushDenormalsScope flush;
-  const int threads = nn::training_threads(state, std::max<std::int64_t>(n, 1));
   const ScopedNumThreads scoped(threads);
   if (n > 0) {
     if (!nn::forward_backward_columns(state, x, y, state.steps, threads, first)) nn::record_block_losses(state, y);
@@ -237,39 +337,20 @@ double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, C
     ws.block_losses.clear();
   }
 
-  // The panels in one fork. Only this thread may call MPI (MPI_THREAD_FUNNELED): between the panels it computes
-  // itself it starts the folds of every panel finished so far, in panel order, so that they travel while the rest
-  // compute; the folds of panels finished last start after the join.
   const float inv_m = 1.0f / static_cast<float>(m);
   const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
-  const auto panels = static_cast<std::int64_t>(ws.panels.size());
-  const std::thread::id caller = std::this_thread::get_id();
-  for (std::size_t p = 0; p < panel_done_.size(); ++p) panel_done_[p].store(false, std::memory_order_relaxed);
-  std::int64_t started = 0;
-  Clock::time_point first_fold_started{};
-  const auto start_finished_folds = [&] {
-    for (; started < panels && panel_done_[static_cast<std::size_t>(started)].load(std::memory_order_acquire);
-         ++started) {
-      if (started == 0) first_fold_started = Clock::now();
-      start_fold(state, static_cast<std::size_t>(started), n);
-    }
-    for (std::int64_t p = 0; p < started; ++p) folds_[static_cast<std::size_t>(p)].test();
-  };
-  nn::run_step_tasks(panels, [&](std::int64_t p) {
-    compute_panel(state, x, static_cast<std::size_t>(p), inv_m, fused, optimizer);
-    panel_done_[static_cast<std::size_t>(p)].store(true, std::memory_order_release);
-    if (std::this_thread::get_id() == caller) start_finished_folds();
-  });
-  start_finished_folds();
+  Clock::time_point first_send{};
+  LayerBuffers& result = chained_ ? chain_panels(state, x, inv_m, fused, optimizer, first_send)
+                                  : fold_panels(state, x, inv_m, fused, optimizer, first_send);
   const auto computed = Clock::now();
   const double cost = exchange_cost(state, m);
-  for (OrderedFold& fold : folds_) fold.wait();
+  finish_transfers();
   traffic_.compute_seconds += std::chrono::duration<double>(computed - start).count();
-  traffic_.in_flight_seconds += std::chrono::duration<double>(computed - first_fold_started).count();
+  traffic_.in_flight_seconds += std::chrono::duration<double>(computed - first_send).count();
   traffic_.wait_seconds += std::chrono::duration<double>(Clock::now() - computed).count();
   ++traffic_.steps;
 
-  apply_updates(state, optimizer);
+  apply_updates(state, optimizer, result);
   nn::finish_optimizer_step(state);
   ++state.steps;
   if (check_replicas_)

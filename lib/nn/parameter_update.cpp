@@ -94,12 +94,12 @@ void add_into(MatrixView sum, ConstMatrixView term) {
   }
 }
 
-void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db) {
+void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db, bool continues) {
   const std::int64_t m = dz.cols();
-  nnk::bias_gradient(dz.col_block(0, gradient_block(m, 0).columns()), scale, db);
-  if (gradient_block_count(m) == 1) return;
+  if (!continues) nnk::bias_gradient(dz.col_block(0, gradient_block(m, 0).columns()), scale, db);
+  if (!continues && gradient_block_count(m) == 1) return;
   const MatrixView block_sum = gradient_scratch(db.rows(), 1, /*slot=*/1);
-  for (std::int64_t b = 1; b < gradient_block_count(m); ++b) {
+  for (std::int64_t b = continues ? 0 : 1; b < gradient_block_count(m); ++b) {
     const ColumnBlock k = gradient_block(m, b);
     nnk::bias_gradient(dz.col_block(k.begin, k.columns()), scale, block_sum);
     add_into(db, block_sum);

@@ -21,8 +21,9 @@ void prepare_optimizer_state(Network::State& state, const Optimizer& optimizer);
 // c = beta c + alpha dZ input^T, as c = beta c + alpha P_0, then c = c + alpha P_b for each later block b (P_b the
 // block's GEMM sum; each block one GEMM whose K loop is the block). The ranks of nnk::mpi continue this fold.
 void fold_weight_gradient(float alpha, ConstMatrixView dz, ConstMatrixView input_rows, float beta, MatrixView c);
-// db = scale rowsum(dZ) as the fold of each block's nnk::bias_gradient.
-void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db);
+// db = scale rowsum(dZ) as the fold of each block's nnk::bias_gradient; continues: db already holds the fold of
+// earlier blocks (another process's), and dZ's blocks are added to it.
+void fold_bias_gradient(ConstMatrixView dz, float scale, MatrixView db, bool continues = false);
 // sum = sum + term, element by element: one float addition each, the step of every fold.
 void add_into(MatrixView sum, ConstMatrixView term);
 

@@ -60,6 +60,10 @@ std::vector<Case> cases() {
     all.push_back({"momentum, l1, batch 200", spec, Sgd{.learning_rate = 0.05f, .momentum = 0.9f},
                    {.epochs = 2, .batch_size = 200, .validation_fraction = 0.2, .seed = 7}, 333});
   }
+  {  // enough arithmetic per step that a rank uses 2 threads (the panels' folds in flight; 1 thread chains them)
+    const NetworkSpec spec = make_spec(64, {512, 512}, Activation::ReLU, 10, Loss::CategoricalCrossEntropy, 36);
+    all.push_back({"wide layers, batch 256", spec, Adam{}, {.epochs = 1, .batch_size = 256, .seed = 10}, 600});
+  }
   {  // a validation split of several evaluation blocks, shared out to the ranks
     const NetworkSpec spec = make_spec(8, {16}, Activation::Tanh, 3, Loss::CategoricalCrossEntropy, 35);
     all.push_back({"validation of 3 blocks", spec, Adam{},
