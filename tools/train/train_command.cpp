@@ -309,8 +309,9 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
                            if (log) log->write(r);
                          }};
   apply_training_control(s.control, preprocessing, fit_options);
-  const std::vector<EpochReport> reports = ranks.fit ? ranks.fit(net, train.features, train_y, optimizer(s), fit_options)
-                                                   : fit(net, train.features, train_y, optimizer(s), fit_options);
+  const Optimizer selected = optimizer(s);
+  const std::vector<EpochReport> reports = ranks.fit ? ranks.fit(net, train.features, train_y, selected, fit_options)
+                                                   : fit(net, train.features, train_y, selected, fit_options);
   progress.finish();
   if (!reporting) return;  // rank 0 tests and saves the model, the same on every rank
   print_stop(out, reports, s.control);
