@@ -49,4 +49,10 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   }
 }
 
+DiscardingStream::DiscardingStream() : file_(std::fopen("/dev/null", "w")) {
+  if (file_ == nullptr) detail::fail("cannot open /dev/null for writing: ", std::strerror(errno));
+}
+
+DiscardingStream::~DiscardingStream() { std::fclose(file_); }
+
 }  // namespace nnk::train_cli

@@ -225,11 +225,23 @@ std::string describe_columns(const TableEncoding& encoding) {
   return text + " -> " + std::to_string(encoding.inputs()) + " network inputs";
 }
 
+// "2 ranks x 1 thread" under MPI, "4 threads" alone: --threads counts the threads of each rank.
+std::string describe_parallelism(const TrainingRanks& ranks) {
+  const int threads = num_threads();
+  const std::string thread_text = std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+  if (ranks.size == 1) return thread_text;
+  return std::to_string(ranks.size) + " ranks x " + thread_text;
+}
+
 }  // namespace
 
-void run_train(const TrainSettings& s, std::FILE* out) {
+void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& ranks) {
   std::optional<ScopedNumThreads> threads;
   if (s.threads) threads.emplace(*s.threads);
+  // The other ranks train the same model: what they would print and write is rank 0's.
+  const bool reporting = ranks.rank == 0;
+  std::optional<DiscardingStream> discarded;
+  if (!reporting) out = discarded.emplace().get();
 
   PreparedData prepared = s.dataset == kFashionMnist ? prepare_fashion_mnist(s) : prepare_csv(s);
   const TargetEncoding target =
@@ -237,12 +249,13 @@ void run_train(const TrainSettings& s, std::FILE* out) {
           ? infer_text_target(prepared.encoding.classes, s.task, prepared.encoding.target)
           : infer_target(prepared.all_targets, s.task, prepared.train.target_name);
 
-  // Outputs are checked before the work that produces them.
-  if (s.save_path) {
+  // Outputs are checked before the work that produces them, where they are written: on rank 0 (which alone writes
+  // the checkpoints too, so that they may be on its own disk).
+  if (reporting && s.save_path) {
     check_can_create("--save", *s.save_path);
     check_can_create("--save", sidecar_path(*s.save_path));
   }
-  if (s.control.checkpoint_path) check_can_create("--checkpoint", *s.control.checkpoint_path);
+  if (reporting && s.control.checkpoint_path) check_can_create("--checkpoint", *s.control.checkpoint_path);
 
   Dataset& train = prepared.train;
   Dataset test = prepared.test ? std::move(*prepared.test) : Dataset();
@@ -273,13 +286,13 @@ void run_train(const TrainSettings& s, std::FILE* out) {
   std::fprintf(out, "split: %lld training (%lld of them for validation), %s; features standardized on the training split\n",
                static_cast<long long>(train.examples()), validation_count, prepared.split_text.c_str());
   std::fprintf(out, "network: %s\n", describe_network(spec, s).c_str());
-  std::fprintf(out, "running on %d thread%s, ISA %s\n", num_threads(), num_threads() == 1 ? "" : "s",
+  std::fprintf(out, "running on %s, ISA %s\n", describe_parallelism(ranks).c_str(),
                std::string(to_string(active_isa())).c_str());
   std::fflush(out);
 
   std::optional<MetricsLog> log;
-  if (s.log_path) log.emplace(*s.log_path, target, target_scale);
-  ProgressDisplay progress(s.progress, out, target, target_scale);
+  if (reporting && s.log_path) log.emplace(*s.log_path, target, target_scale);
+  ProgressDisplay progress(reporting ? s.progress : ProgressMode::None, out, target, target_scale);
 
   // The preprocessing goes into checkpoints, and a resumed run must have the same; the network is set after training.
   ModelBundle bundle{.network = net, .feature_names = train.feature_names, .target_name = train.target_name,
@@ -296,8 +309,11 @@ void run_train(const TrainSettings& s, std::FILE* out) {
                            if (log) log->write(r);
                          }};
   apply_training_control(s.control, preprocessing, fit_options);
-  const std::vector<EpochReport> reports = fit(net, train.features, train_y, optimizer(s), fit_options);
+  const Optimizer selected = optimizer(s);
+  const std::vector<EpochReport> reports = ranks.fit ? ranks.fit(net, train.features, train_y, selected, fit_options)
+                                                   : fit(net, train.features, train_y, selected, fit_options);
   progress.finish();
+  if (!reporting) return;  // rank 0 tests and saves the model, the same on every rank
   print_stop(out, reports, s.control);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(out, "trained in %.2f s\n", seconds);
