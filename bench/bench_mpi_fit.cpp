@@ -11,7 +11,7 @@
 // bench/mpi_side_by_side.sh runs the comparisons of the MPI issue (2 ranks x 1 thread against 1 process x 2 threads)
 // in interleaved rounds.
 //
-// Options: --nnk_examples=N (default 16384; the first N of Fashion-MNIST's training set when Debian's
+// Options: --nnk_examples=N (default 60000, all; the first N of Fashion-MNIST's training set when Debian's
 // dataset-fashion-mnist is installed, else random images), --nnk_batch=256, --nnk_threads=T (threads per rank,
 // default 1), --nnk_iterations=3; and Google Benchmark's.
 #include <mpi.h>
@@ -36,7 +36,7 @@
 namespace {
 
 struct Settings {
-  std::int64_t examples = 16384;
+  std::int64_t examples = 60000;
   std::int64_t batch = 256;
   int threads = 1;
   int iterations = 3;

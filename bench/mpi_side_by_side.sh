@@ -5,7 +5,7 @@
 # from minute to minute, so only ratios within a round mean something).
 #
 #   bench/mpi_side_by_side.sh [build-dir] [rounds]      (default: build 5)
-# Extra settings through the environment: NNK_BENCH_EXAMPLES (16384), NNK_BENCH_BATCH (256).
+# Extra settings through the environment: NNK_BENCH_EXAMPLES (60000: all of Fashion-MNIST), NNK_BENCH_BATCH (256).
 set -euo pipefail
 build=${1:-build}
 rounds=${2:-5}
@@ -14,7 +14,7 @@ bench="$build/bench/nnk_bench_mpi_fit"
 # Each rank on a core of its own; the 2-thread process unbound (mpirun would bind it to one core).
 root=()
 [ "$(id -u)" = 0 ] && root=(--allow-run-as-root)
-options=(--nnk_examples="${NNK_BENCH_EXAMPLES:-16384}" --nnk_batch="${NNK_BENCH_BATCH:-256}" --nnk_iterations=3
+options=(--nnk_examples="${NNK_BENCH_EXAMPLES:-60000}" --nnk_batch="${NNK_BENCH_BATCH:-256}" --nnk_iterations=3
          --benchmark_format=json)
 
 # examples/s of one run's benchmark whose name starts with $1 (the rest of the arguments: the command).

@@ -208,38 +208,38 @@ Metrics DataParallelGroup::validate(const Network::State& state, ConstMatrixView
   return evaluation.metrics().result();
 }
 
-void DataParallelGroup::apply_updates(Network::State& state, const Optimizer& optimizer, LayerBuffers& sums) {
-  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
-  const auto& panels = state.workspace.panels;
-  nn::run_step_tasks(static_cast<std::int64_t>(panels.size()), [&](std::int64_t p) {
-    const nn::WeightPanel& panel = panels[static_cast<std::size_t>(p)];
-    const std::size_t l = panel.layer;
-    const std::int64_t columns = panel.end - panel.begin;
-    const ConstMatrixView sum = sums[l].view().col_block(panel.begin, columns);
-    if (fused) {
-      copy_into(state.layers[l].weights.view().col_block(panel.begin, columns), sum);
-    } else {
-      nn::apply_weight_gradient(state, l, panel.begin, sum, optimizer);
-    }
-    if (panel.end == state.fan_in(l)) {
-      copy_into(state.layers[l].bias_grad, sums[l].view().col_block(state.fan_in(l), 1));
-      nn::update_bias(state, l, optimizer);
-    }
-  });
+void DataParallelGroup::apply_panel_update(Network::State& state, const Optimizer& optimizer, std::size_t p,
+                                           LayerBuffers& sums) {
+  const nn::WeightPanel& panel = state.workspace.panels[p];
+  const std::size_t l = panel.layer;
+  const std::int64_t columns = panel.end - panel.begin;
+  const ConstMatrixView sum = sums[l].view().col_block(panel.begin, columns);
+  if (nn::fuses_sgd_into_gemm(optimizer, state.spec)) {
+    copy_into(state.layers[l].weights.view().col_block(panel.begin, columns), sum);
+  } else {
+    nn::apply_weight_gradient(state, l, panel.begin, sum, optimizer);
+  }
+  if (panel.end == state.fan_in(l)) {
+    copy_into(state.layers[l].bias_grad, sums[l].view().col_block(state.fan_in(l), 1));
+    nn::update_bias(state, l, optimizer);
+  }
 }
 
-// Some rank has several threads: the panels in one fork. Only the calling thread may call MPI (MPI_THREAD_FUNNELED): between the
-// panels it computes itself it starts the folds of every panel finished so far, in panel order, so that they travel
-// while the rest compute; the folds of panels finished last start after the join.
-DataParallelGroup::LayerBuffers& DataParallelGroup::fold_panels(Network::State& state, ConstMatrixView x, float inv_m,
-                                                                bool fused, const Optimizer& optimizer,
-                                                                Clock::time_point& first_send) {
+// Some rank has several threads: the panels in one fork. Only the calling thread may call MPI
+// (MPI_THREAD_FUNNELED): between the panels it computes itself it starts the folds of every panel finished so far,
+// in panel order, so that they travel while the rest compute; the folds of panels finished last start after the
+// join. Then the updates, in a second fork.
+double DataParallelGroup::fold_step(Network::State& state, ConstMatrixView x, std::int64_t m,
+                                    const Optimizer& optimizer, Clock::time_point start) {
   const nn::Workspace& ws = state.workspace;
   const std::int64_t n = x.cols();
+  const float inv_m = 1.0f / static_cast<float>(m);
+  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
   const auto panels = static_cast<std::int64_t>(ws.panels.size());
   const std::thread::id caller = std::this_thread::get_id();
   for (std::size_t p = 0; p < panel_done_.size(); ++p) panel_done_[p].store(false, std::memory_order_relaxed);
   std::int64_t started = 0;
+  Clock::time_point first_send{};
   const auto start_finished_folds = [&] {
     for (; started < panels && panel_done_[static_cast<std::size_t>(started)].load(std::memory_order_acquire);
          ++started) {
@@ -254,67 +254,100 @@ DataParallelGroup::LayerBuffers& DataParallelGroup::fold_panels(Network::State& 
     if (std::this_thread::get_id() == caller) start_finished_folds();
   });
   start_finished_folds();
-  folding_ = true;
-  return sums_;
+  const auto computed = Clock::now();
+  const double cost = exchange_cost(state, m);
+  for (OrderedFold& fold : folds_) fold.wait();
+  count_time(start, first_send, computed);
+  nn::run_step_tasks(panels, [&](std::int64_t p) {
+    apply_panel_update(state, optimizer, static_cast<std::size_t>(p), sums_);
+  });
+  return cost;
 }
 
-// Every rank on one thread: the fold goes from rank to rank panel by panel. Rank r waits for panel p's fold of the ranks
-// before it, continues it with its own blocks (the GEMM's beta = 1, as one process adds its later blocks) and sends
-// it on while it computes panel p + 1; the last rank sends each finished panel to every other rank. Each rank then
-// computes what it would have computed anyway, and no partials are stored or added.
-DataParallelGroup::LayerBuffers& DataParallelGroup::chain_panels(Network::State& state, ConstMatrixView x, float inv_m,
-                                                                 bool fused, const Optimizer& optimizer,
-                                                                 Clock::time_point& first_send) {
+// Every rank on one thread: the fold goes from rank to rank panel by panel. Rank r waits for panel p's fold of the
+// ranks before it, continues it with its own blocks (the GEMM's beta = 1, as one process adds its later blocks) and
+// sends it on while it computes panel p + 1; the last rank sends each finished panel to every other rank. Each rank
+// computes what it would have computed anyway, and no partials are stored or added. A panel's update runs as soon
+// as its sum is final, while it is still in cache (as one process updates panel by panel): nothing computed later
+// reads the panel's weights.
+double DataParallelGroup::chain_step(Network::State& state, ConstMatrixView x, std::int64_t m,
+                                     const Optimizer& optimizer, Clock::time_point start) {
   const nn::Workspace& ws = state.workspace;
   const std::size_t panels = ws.panels.size();
+  const float inv_m = 1.0f / static_cast<float>(m);
+  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
   const int last_rank = size_ - 1;
   const auto span_of = [&](LayerBuffers& buffers, std::size_t p) {
     const nn::WeightPanel& panel = ws.panels[p];
     return panel_span(buffers[panel.layer], panel, panel.end == state.fan_in(panel.layer));
   };
-  const auto post = [&](int (*call)(void*, int, MPI_Datatype, int, int, MPI_Comm, MPI_Request*), std::span<float> data,
-                        int peer, int tag, std::vector<MPI_Request>& requests, const char* name) {
+  const auto receive = [&](std::span<float> data, int source, int tag, std::vector<MPI_Request>& requests) {
     requests.emplace_back();
-    check_mpi(call(data.data(), static_cast<int>(data.size()), MPI_FLOAT, peer, tag, comm_, &requests.back()), name);
+    check_mpi(MPI_Irecv(data.data(), static_cast<int>(data.size()), MPI_FLOAT, source, tag, comm_, &requests.back()),
+              "MPI_Irecv");
   };
-  const auto isend = [](void* data, int count, MPI_Datatype type, int peer, int tag, MPI_Comm comm, MPI_Request* r) {
-    return MPI_Isend(data, count, type, peer, tag, comm, r);
+  const auto send = [&](std::span<float> data, int destination, int tag) {
+    send_requests_.emplace_back();
+    check_mpi(MPI_Isend(data.data(), static_cast<int>(data.size()), MPI_FLOAT, destination, tag, comm_,
+                        &send_requests_.back()),
+              "MPI_Isend");
+    traffic_.bytes_sent += static_cast<std::int64_t>(data.size_bytes());
   };
   prefix_requests_.clear();
-  transfer_requests_.clear();
-  for (std::size_t p = 0; p < panels; ++p) {
-    const int tag = static_cast<int>(p);
-    if (rank_ > 0) post(&MPI_Irecv, span_of(sums_, p), rank_ - 1, 2 * tag, prefix_requests_, "MPI_Irecv");
-    if (rank_ < last_rank) post(&MPI_Irecv, span_of(finals_, p), last_rank, 2 * tag + 1, transfer_requests_, "MPI_Irecv");
+  final_requests_.clear();
+  send_requests_.clear();
+  for (std::size_t p = 0; p < panels; ++p) {  // tags: 2p the fold so far, 2p + 1 the final sum
+    if (rank_ > 0) receive(span_of(sums_, p), rank_ - 1, 2 * static_cast<int>(p), prefix_requests_);
+    if (rank_ < last_rank) receive(span_of(finals_, p), last_rank, 2 * static_cast<int>(p) + 1, final_requests_);
   }
+  std::size_t applied = 0;  // ranks before the last: panels whose final sum arrived and was applied, in order
+  const auto apply_arrived = [&](bool wait) {
+    for (; applied < final_requests_.size(); ++applied) {
+      int arrived = 1;
+      if (wait) {
+        check_mpi(MPI_Wait(&final_requests_[applied], MPI_STATUS_IGNORE), "MPI_Wait");
+      } else {
+        check_mpi(MPI_Test(&final_requests_[applied], &arrived, MPI_STATUS_IGNORE), "MPI_Test");
+      }
+      if (!arrived) return;
+      apply_panel_update(state, optimizer, applied, finals_);
+    }
+  };
+  Clock::time_point first_send{};
   for (std::size_t p = 0; p < panels; ++p) {
     if (rank_ > 0) check_mpi(MPI_Wait(&prefix_requests_[p], MPI_STATUS_IGNORE), "MPI_Wait");
     compute_panel(state, x, p, inv_m, fused, optimizer, /*chained=*/rank_ > 0);
     if (p == 0) first_send = Clock::now();
-    const std::span<float> sum = span_of(sums_, p);
-    const int tag = static_cast<int>(p);
+    const int tag = 2 * static_cast<int>(p);
     if (rank_ < last_rank) {
-      post(isend, sum, rank_ + 1, 2 * tag, transfer_requests_, "MPI_Isend");
+      send(span_of(sums_, p), rank_ + 1, tag);
     } else {
-      for (int r = 0; r < last_rank; ++r) post(isend, sum, r, 2 * tag + 1, transfer_requests_, "MPI_Isend");
+      for (int r = 0; r < last_rank; ++r) send(span_of(sums_, p), r, tag + 1);
     }
-    traffic_.bytes_sent += static_cast<std::int64_t>(sum.size_bytes()) * (rank_ < last_rank ? 1 : last_rank);
-    int done = 0;  // lets the messages posted so far move on while the next panel computes
-    check_mpi(MPI_Testall(static_cast<int>(transfer_requests_.size()), transfer_requests_.data(), &done,
-                          MPI_STATUSES_IGNORE),
+    int sent = 0;  // lets the messages posted so far move on while the next panel computes
+    check_mpi(MPI_Testall(static_cast<int>(send_requests_.size()), send_requests_.data(), &sent, MPI_STATUSES_IGNORE),
               "MPI_Testall");
+    if (rank_ == last_rank) {
+      apply_panel_update(state, optimizer, p, sums_);
+    } else {
+      apply_arrived(/*wait=*/false);
+    }
   }
-  folding_ = false;
-  return rank_ == last_rank ? sums_ : finals_;
+  const auto computed = Clock::now();
+  const double cost = exchange_cost(state, m);
+  apply_arrived(/*wait=*/true);
+  check_mpi(MPI_Waitall(static_cast<int>(send_requests_.size()), send_requests_.data(), MPI_STATUSES_IGNORE),
+            "MPI_Waitall");
+  count_time(start, first_send, computed);
+  return cost;
 }
 
-void DataParallelGroup::finish_transfers() {
-  if (folding_) {
-    for (OrderedFold& fold : folds_) fold.wait();
-    return;
-  }
-  check_mpi(MPI_Waitall(static_cast<int>(transfer_requests_.size()), transfer_requests_.data(), MPI_STATUSES_IGNORE),
-            "MPI_Waitall");
+void DataParallelGroup::count_time(Clock::time_point start, Clock::time_point first_send, Clock::time_point computed) {
+  const auto seconds = [](auto from, auto to) { return std::chrono::duration<double>(to - from).count(); };
+  traffic_.compute_seconds += seconds(start, computed);
+  traffic_.in_flight_seconds += seconds(first_send, computed);
+  traffic_.wait_seconds += seconds(computed, Clock::now());
+  ++traffic_.steps;
 }
 
 double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m,
@@ -337,20 +370,7 @@ double DataParallelGroup::train_step(Network::State& state, ConstMatrixView x, C
     ws.block_losses.clear();
   }
 
-  const float inv_m = 1.0f / static_cast<float>(m);
-  const bool fused = nn::fuses_sgd_into_gemm(optimizer, state.spec);
-  Clock::time_point first_send{};
-  LayerBuffers& result = chained_ ? chain_panels(state, x, inv_m, fused, optimizer, first_send)
-                                  : fold_panels(state, x, inv_m, fused, optimizer, first_send);
-  const auto computed = Clock::now();
-  const double cost = exchange_cost(state, m);
-  finish_transfers();
-  traffic_.compute_seconds += std::chrono::duration<double>(computed - start).count();
-  traffic_.in_flight_seconds += std::chrono::duration<double>(computed - first_send).count();
-  traffic_.wait_seconds += std::chrono::duration<double>(Clock::now() - computed).count();
-  ++traffic_.steps;
-
-  apply_updates(state, optimizer, result);
+  const double cost = chained_ ? chain_step(state, x, m, optimizer, start) : fold_step(state, x, m, optimizer, start);
   nn::finish_optimizer_step(state);
   ++state.steps;
   if (check_replicas_)

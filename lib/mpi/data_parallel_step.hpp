@@ -48,18 +48,19 @@ class DataParallelGroup final : public nn::StepGroup {
   // panel with the bias are each one contiguous span.
   using LayerBuffers = std::vector<Matrix>;
   using Clock = std::chrono::steady_clock;
-  // The layer buffers, and `local_blocks` sets of partials (fold_panels on ranks after the first).
+  // The layer buffers, and `local_blocks` sets of partials (fold_step on ranks after the first).
   void reserve(const Network::State& state, std::int64_t local_blocks);
   // A panel's gradient sums on this rank. chained: sums_ holds the fold of the ranks before, to continue.
   void compute_panel(Network::State& state, ConstMatrixView x, std::size_t panel, float inv_m, bool fused,
                      const Optimizer& optimizer, bool chained);
-  // The two ways of combining the ranks' panels; each returns the buffers that will hold the result.
-  LayerBuffers& fold_panels(Network::State& state, ConstMatrixView x, float inv_m, bool fused,
-                            const Optimizer& optimizer, Clock::time_point& first_send);
-  LayerBuffers& chain_panels(Network::State& state, ConstMatrixView x, float inv_m, bool fused,
-                             const Optimizer& optimizer, Clock::time_point& first_send);
-  void finish_transfers();
-  void apply_updates(Network::State& state, const Optimizer& optimizer, LayerBuffers& sums);
+  // The two ways of combining the ranks' panels, each from the column pass to the updated parameters; return J.
+  double fold_step(Network::State& state, ConstMatrixView x, std::int64_t m, const Optimizer& optimizer,
+                   Clock::time_point start);
+  double chain_step(Network::State& state, ConstMatrixView x, std::int64_t m, const Optimizer& optimizer,
+                    Clock::time_point start);
+  void count_time(Clock::time_point start, Clock::time_point first_send, Clock::time_point computed);
+  // The optimizer step of panel p (and of its layer's bias after the layer's last panel) from its sum in `sums`.
+  void apply_panel_update(Network::State& state, const Optimizer& optimizer, std::size_t p, LayerBuffers& sums);
   void start_fold(const Network::State& state, std::size_t panel, std::int64_t n);
   double exchange_cost(const Network::State& state, std::int64_t m);
   // Every rank's values of its range of `blocks` blocks (blocks_of_rank), in block order, on every rank.
@@ -70,14 +71,13 @@ class DataParallelGroup final : public nn::StepGroup {
   int size_ = 1;
   bool check_replicas_ = false;
   LayerBuffers sums_;                   // the folded sums (rank 0's fold on entry to each fold)
-  LayerBuffers finals_;                 // chain_panels: where the last rank's result arrives
+  LayerBuffers finals_;                 // chain_step: where the last rank's sums arrive
   std::vector<LayerBuffers> partials_;  // ranks > 0: one set per local gradient block
   std::vector<OrderedFold> folds_;      // one per panel
   std::vector<std::atomic<bool>> panel_done_;  // this step's computed panels
   std::vector<const float*> partial_pointers_;
-  std::vector<MPI_Request> prefix_requests_, transfer_requests_;  // chain_panels' messages
-  bool chained_ = false;   // every rank runs on one thread: chain_panels, else fold_panels
-  bool folding_ = false;   // this step used fold_panels
+  std::vector<MPI_Request> prefix_requests_, final_requests_, send_requests_;  // chain_step's messages
+  bool chained_ = false;  // every rank runs on one thread: chain_step, else fold_step
   std::vector<double> local_values_, all_block_values_;
   std::vector<int> loss_counts_, loss_offsets_;
   StepTraffic traffic_;
