@@ -53,13 +53,18 @@ bool any_rank(MPI_Comm comm, bool local);
 // ranks that differ and `what` (e.g. "the parameters after step 12"). A debug check that replicas stay identical.
 void check_replicas(MPI_Comm comm, std::uint64_t checksum, std::string_view what);
 
-// What the data-parallel steps' communication cost on this rank, summed over the steps of one fit.
+// Where the data-parallel steps' time went on this rank, and what it sent, summed over the steps of one fit.
 struct StepTraffic {
   std::int64_t steps = 0;
-  std::int64_t bytes_sent = 0;  // by this rank: its folds of the gradients and the exchange of the batch's losses
-  double compute_seconds = 0;    // from each step's start until its last fold started
-  double in_flight_seconds = 0;  // of that, after its first fold started: folds travelling while panels computed
-  double wait_seconds = 0;       // then until every fold had finished: the communication that computing did not hide
+  // By this rank: the gradient sums it passed on, and its share of the batches' and validation passes' losses.
+  std::int64_t bytes_sent = 0;
+  // From each step's start until its last panel was computed and sent: the computation, with (on ranks after the
+  // first, one thread per rank) the waits for the previous rank's sums and the updates of the panels already final.
+  double compute_seconds = 0;
+  double in_flight_seconds = 0;  // the part of compute_seconds after the first panel's sum was sent: sums travelling
+  // After the last panel: gathering the batch's losses, waiting for the last sums and applying their updates (every
+  // update, with several threads on some rank). What the computation did not hide.
+  double wait_seconds = 0;
 };
 
 struct DataParallelOptions {
@@ -69,24 +74,25 @@ struct DataParallelOptions {
   StepTraffic* traffic = nullptr;  // where to put this rank's StepTraffic (nullptr: nowhere)
 };
 
-// nnk::fit over the ranks of comm (collective: every rank calls it with the same network, the same x and y, the
-// same optimizer and options). Each global mini-batch (options.batch_size columns, the same batches as nnk::fit) is
-// cut into gradient blocks of 64 columns; the ranks take contiguous ranges of blocks (rank 0 first; with fewer blocks
-// than ranks the last ranks idle), run the forward and backward passes over their columns, and sum the gradients in
-// one fixed order, block by block: for a given seed, batch size and ISA the trained network is bitwise the one
-// nnk::fit trains, for any number of ranks and threads per rank. The parameters stay the same on every rank.
-// Shuffling, dropout and the validation split use nnk::fit's counter-based streams; the ranks share the validation
-// pass (blocks of 1024 examples) and add its losses in one order, so early stopping decides alike everywhere;
-// on_epoch runs on every rank and rank 0's answer counts; rank 0 alone writes checkpoints, which are nnk::fit's: a run with any number of ranks (or none) resumes
-// them. Reports are the same on every rank, but for `seconds`; mse and r2 (regression) are sums taken in another
-// order than one process's and may differ in their last digits.
+// nnk::fit over the ranks of comm (collective: every rank calls it, from the thread that initialized MPI, with the
+// same network, the same x and y, the same optimizer and options). Each global mini-batch (options.batch_size
+// columns, the same batches as nnk::fit) is cut into gradient blocks of 64 columns; the ranks take contiguous ranges
+// of blocks (rank 0 first; with fewer blocks than ranks the last ranks idle), run the forward and backward passes
+// over their columns, and sum the gradients in one fixed order, block by block: for a given seed, batch size and ISA
+// the trained network is bitwise the one nnk::fit trains, for any number of ranks and threads per rank. The
+// parameters stay the same on every rank. Shuffling, dropout and the validation split use nnk::fit's counter-based
+// streams; the ranks share the validation pass (blocks of 1024 examples) and add its losses in one order, so early
+// stopping decides alike everywhere. on_epoch runs on every rank and rank 0's answer counts; it must not change the
+// network (a change on some ranks only would go unnoticed). Rank 0 alone writes checkpoints, which are nnk::fit's:
+// a run with any number of ranks (or none) resumes them. Reports are the same on every rank, but for `seconds`; mse
+// and r2 (regression) are sums taken in another order than one process's and may differ in their last digits.
 //
 // Errors: nnk::fit's, thrown on every rank where every rank sees them (bad options, a non-finite value in the data
-// — the rank whose columns hold it names it, the others say another rank found one —, a diverged cost, a bad
-// checkpoint); nnk::Error on every rank when the ranks were given different networks, data shapes or options.
-// options.clip_norm > 0 is not supported yet (nnk::Error). An error on one rank alone (an allocation that fails,
-// a checkpoint rank 0 cannot write) leaves the others waiting in their next collective: catch it and end the job
-// with abort_job, as nnk-train does.
+// — every rank names it —, a diverged cost, a bad checkpoint); nnk::Error on every rank when the ranks were given
+// different networks (spec, parameters, steps), data (shape and a sample of columns), optimizers or options
+// (including resume_from). options.clip_norm > 0 is not supported yet (nnk::Error). An error on one rank alone (an
+// allocation that fails, a checkpoint rank 0 cannot write) leaves the others waiting in their next collective:
+// catch it and end the job with abort_job, as nnk-train does.
 std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
                              const Optimizer& optimizer, const FitOptions& options,
                              const DataParallelOptions& parallel = {});

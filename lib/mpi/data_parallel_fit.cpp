@@ -1,10 +1,13 @@
 // nnk::mpi::fit: nnk::fit's loop (nn::fit) with the ranks of a communicator as its step group.
+#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "mpi/data_parallel_step.hpp"
 #include "mpi/mpi_call.hpp"
+#include "nn/byte_io.hpp"
+#include "nn/checkpoint_file.hpp"
+#include "nn/network_spec.hpp"
 #include "nn/network_state.hpp"
 #include "nn/step_group.hpp"
 #include "nnk/checksum.hpp"
@@ -14,26 +17,44 @@ namespace nnk::mpi {
 
 namespace {
 
-// What every rank must agree on before training: the parameters, the data's shape and the options that shape the
-// steps. A rank that loaded another model or a file of another shape would otherwise train on silently.
-std::uint64_t setup_checksum(const Network& net, ConstMatrixView x, ConstMatrixView y, const FitOptions& options) {
-  std::vector<std::uint64_t> words{static_cast<std::uint64_t>(x.rows()), static_cast<std::uint64_t>(x.cols()),
-                                   static_cast<std::uint64_t>(y.rows()), static_cast<std::uint64_t>(options.epochs),
-                                   static_cast<std::uint64_t>(options.batch_size), options.seed,
-                                   options.shuffle ? 1u : 0u};
-  std::uint64_t validation_bits = 0;
-  std::memcpy(&validation_bits, &options.validation_fraction, sizeof validation_bits);
-  words.push_back(validation_bits);
-  words.push_back(detail::parameter_checksum(NetworkAccess::state(net)));
-  return fnv1a64(words.data(), words.size() * sizeof(std::uint64_t));
+// A matrix's shape and a sample of its columns (64 of them, evenly spread): enough to tell another file from this
+// one without a pass over a large data set.
+nn::DataFingerprint sampled_fingerprint(ConstMatrixView data) {
+  Fnv1a64 hash;
+  const std::int64_t stride = std::max<std::int64_t>(1, data.cols() / 64);
+  for (std::int64_t j = 0; j < data.cols(); j += stride)
+    hash.add(data.col(j), static_cast<std::size_t>(data.rows()) * sizeof(float));
+  return {data.rows(), data.cols(), hash.value()};
+}
+
+// What every rank must agree on before training: the network (spec and parameters), the data (shape and a sample),
+// every option that decides the steps and their number, and the checkpoint to resume. Ranks that differ in any of
+// these would train on different bits, or run different numbers of steps and leave the others waiting.
+std::uint64_t setup_checksum(const Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
+                             const FitOptions& options) {
+  const Network::State& state = NetworkAccess::state(net);
+  nn::ByteWriter out;
+  nn::encode_spec(out, state.spec);
+  nn::encode_run_settings(out, {.seed = options.seed, .batch_size = options.batch_size, .shuffle = options.shuffle,
+                                .validation_fraction = options.validation_fraction, .optimizer = optimizer,
+                                .schedule = options.schedule,
+                                .early_stopping_patience = options.early_stopping_patience,
+                                .clip_norm = options.clip_norm, .x = sampled_fingerprint(x),
+                                .y = sampled_fingerprint(y)});
+  out.i64(options.epochs);
+  out.i64(options.checkpoint.every);
+  out.bytes(options.resume_from.data(), options.resume_from.size());
+  out.u64(detail::parameter_checksum(state));
+  out.i64(state.steps);
+  return fnv1a64(out.buffer().data(), out.buffer().size());
 }
 
 }  // namespace
 
 std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
                              const Optimizer& optimizer, const FitOptions& options, const DataParallelOptions& parallel) {
-  check_replicas(comm, setup_checksum(net, x, y, options),
-                 "nnk::mpi::fit: the network, the data's shape and the options (every rank must pass the same)");
+  check_replicas(comm, setup_checksum(net, x, y, optimizer, options),
+                 "nnk::mpi::fit: the network, the data, the optimizer and the options (every rank must pass the same)");
   if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // the same steps, alone
   detail::DataParallelGroup group(comm, parallel.check_replicas);
   std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);

@@ -22,13 +22,15 @@ namespace {
 
 constexpr const char* kFunction = "nnk::mpi::fit";
 
-// Rank r's gradient blocks of a batch with `blocks` of them: [first, end), rank 0 first and never empty.
+// Rank r's blocks of `blocks`: [first, end), in rank order, the first blocks % ranks ranks one more than the others,
+// so rank 0's range is never empty and with fewer blocks than ranks the last ranks idle.
 struct BlockRange {
   std::int64_t first = 0, end = 0;
 };
 BlockRange blocks_of_rank(std::int64_t blocks, int rank, int ranks) {
-  const auto share = [&](std::int64_t r) { return (r * blocks + ranks - 1) / ranks; };
-  return {share(rank), share(rank + 1)};
+  const std::int64_t share = blocks / ranks, extra = blocks % ranks;
+  const auto start = [&](std::int64_t r) { return r * share + std::min(r, extra); };
+  return {start(rank), start(rank + 1)};
 }
 
 // dZ[l] and the input of layer l over this rank's n columns.
@@ -54,6 +56,8 @@ std::span<float> panel_span(Matrix& layer, const nn::WeightPanel& panel, bool la
 
 }  // namespace
 
+DataParallelGroup::~DataParallelGroup() { MPI_Comm_free(&comm_); }
+
 std::uint64_t parameter_checksum(const Network::State& state) {
   Fnv1a64 hash;
   for (const nn::LayerParameters& p : state.layers)
@@ -64,7 +68,9 @@ std::uint64_t parameter_checksum(const Network::State& state) {
 }
 
 DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas)
-    : comm_(comm), rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {
+    : rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {
+  // A communicator of our own: the steps' tags cannot meet the caller's messages on comm.
+  check_mpi(MPI_Comm_dup(comm, &comm_), "MPI_Comm_dup");
   // The two ways of combining panels do not talk to each other: every rank must take the same one.
   int most_threads = nnk::num_threads();
   check_mpi(MPI_Allreduce(MPI_IN_PLACE, &most_threads, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
@@ -112,7 +118,7 @@ void DataParallelGroup::reserve(const Network::State& state, std::int64_t local_
     return buffers;
   };
   if (sums_.size() != state.num_layers()) sums_ = layer_buffers();
-  if (size_ > 1 && finals_.size() != state.num_layers()) finals_ = layer_buffers();
+  if (chained_ && finals_.size() != state.num_layers()) finals_ = layer_buffers();
   while (static_cast<std::int64_t>(partials_.size()) < local_blocks) partials_.push_back(layer_buffers());
   folds_.resize(state.workspace.panels.size());
   if (panel_done_.size() != folds_.size()) panel_done_ = std::vector<std::atomic<bool>>(folds_.size());
@@ -126,7 +132,7 @@ void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, 
   const std::int64_t columns = panel.end - panel.begin, n = x.cols();
   const bool last = panel.end == state.fan_in(l);
   const ConstMatrixView w = state.layers[l].weights.view().col_block(panel.begin, columns);
-  if (state.regularized())  // before any update: the updates wait for every fold
+  if (state.regularized())  // before this panel's update, the only write to these weights
     ws.panel_costs[p] = nnk::regularization_cost(w, Regularization{state.spec.l1, state.spec.l2});
   if (n == 0) return;  // a rank without blocks passes the fold on
   const ConstMatrixView dz = layer_delta(state, l, n);

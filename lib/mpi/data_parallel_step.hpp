@@ -2,11 +2,15 @@
 // number of ranks.
 //
 // A batch's gradient blocks (nn/step_plan.hpp) are dealt out to the ranks in contiguous ranges, rank 0 first. Each
-// rank runs the forward and backward passes over its columns; then, panel by panel of the weights, rank 0 folds its
-// blocks' gradient partials as one process would (the same GEMMs), every other rank computes each of its blocks'
-// partials on its own, and an ordered fold (ordered_fold.hpp) continues rank 0's sum over the other ranks' partials
-// in block order: the sum one process makes. Each panel's fold travels while later panels' GEMMs run. Every
-// rank then applies the same update to the same parameters.
+// rank runs the forward and backward passes over its columns; then, panel by panel of the weights, the ranks continue
+// one process's fold of the blocks in block order, in one of two ways, the same on every rank:
+//   chain_step (every rank on one thread)  rank r waits for the previous ranks' sum of a panel, adds its own blocks
+//       in the GEMM (beta = 1, as one process adds its later blocks) and sends it on while it computes the next
+//       panel; the last rank sends each final panel to the others, and each panel is updated as soon as it is final.
+//   fold_step (some rank has several threads)  rank 0 folds its blocks, the other ranks compute each block's partial
+//       on its own, and an OrderedFold (ordered_fold.hpp) per panel adds them in order while later panels compute;
+//       then every panel is updated.
+// Every rank applies the same update to the same parameters.
 #pragma once
 
 #include <mpi.h>
@@ -30,6 +34,9 @@ class DataParallelGroup final : public nn::StepGroup {
  public:
   // check_replicas: after every step, compare the ranks' parameter checksums (nnk::Error on a difference).
   DataParallelGroup(MPI_Comm comm, bool check_replicas);
+  ~DataParallelGroup() override;
+  DataParallelGroup(const DataParallelGroup&) = delete;
+  DataParallelGroup& operator=(const DataParallelGroup&) = delete;
 
   nn::ColumnBlock local_columns(std::int64_t m) const override;
   bool any(bool local) override;
@@ -66,7 +73,7 @@ class DataParallelGroup final : public nn::StepGroup {
   // Every rank's values of its range of `blocks` blocks (blocks_of_rank), in block order, on every rank.
   const std::vector<double>& gather_block_values(const std::vector<double>& mine, std::int64_t blocks);
 
-  MPI_Comm comm_;
+  MPI_Comm comm_ = MPI_COMM_NULL;  // a duplicate of the caller's
   int rank_ = 0;
   int size_ = 1;
   bool check_replicas_ = false;

@@ -71,7 +71,9 @@ void OrderedFold::start(MPI_Comm comm, std::span<float> accumulator, std::span<c
         nnk::detail::fail(kWhere, "partials[", k, "] must point at ", accumulator.size(), " floats, got null");
   }
 
-  Flight flight;
+  // Into flight_ itself, so that the vectors keep their storage from one step's fold to the next (no allocation).
+  Flight& flight = flight_;
+  flight.added = flight.sent = flight.received = flight.forwarded = 0;
   flight.comm = comm;
   flight.rank = rank_of(comm);
   flight.size = size_of(comm);
@@ -84,7 +86,6 @@ void OrderedFold::start(MPI_Comm comm, std::span<float> accumulator, std::span<c
   for (auto* requests : {&flight.chain_in, &flight.out, &flight.result_in, &flight.result_out})
     requests->assign(flight.chunks, MPI_REQUEST_NULL);
   flight.active = true;
-  flight_ = std::move(flight);
 
   // Every chain message can be received as soon as it is sent: post all those receives now.
   if (flight_.rank > 0)
@@ -137,7 +138,11 @@ bool OrderedFold::advance() {
     ++f.forwarded;
     moved = true;
   }
-  if (f.forwarded == f.chunks) f = Flight{};  // finished: nothing of the caller's is referenced any more
+  if (f.forwarded == f.chunks) {  // finished: nothing of the caller's is referenced any more
+    f.active = false;
+    f.accumulator = nullptr;
+    f.partials.clear();
+  }
   return moved;
 }
 

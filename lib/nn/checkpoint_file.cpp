@@ -59,7 +59,9 @@ void put_fingerprint(ByteWriter& out, const DataFingerprint& f) {
   out.u64(f.fnv1a);
 }
 
-void put_settings(ByteWriter& out, const RunSettings& s) {
+}  // namespace
+
+void encode_run_settings(ByteWriter& out, const RunSettings& s) {
   out.u64(s.seed);
   out.i64(s.batch_size);
   out.u32(s.shuffle ? 1 : 0);
@@ -86,6 +88,8 @@ void put_settings(ByteWriter& out, const RunSettings& s) {
   put_fingerprint(out, s.x);
   put_fingerprint(out, s.y);
 }
+
+namespace {
 
 // Reads what put_* wrote; a short body turns the reader's ok() false, checked once at the end.
 class CheckpointReader {
@@ -240,7 +244,7 @@ void write_checkpoint(const char* function, const std::string& path, const Check
   body.i64(c.info.epoch);
   body.i64(c.info.epochs);
   body.u32(c.info.finished ? 1 : 0);
-  put_settings(body, c.settings);
+  encode_run_settings(body, c.settings);
   body.i64(c.best_epoch);
   body.f64(c.best_loss);
   if (c.best_epoch > 0) put_state(body, c.best);

@@ -7,6 +7,7 @@
 #include "nn/training_snapshot.hpp"
 #include "nnk/checkpoint.hpp"
 #include "nnk/matrix.hpp"
+#include "nn/byte_io.hpp"
 #include "nnk/network.hpp"
 #include "nnk/schedule.hpp"
 
@@ -32,6 +33,9 @@ struct RunSettings {
   float clip_norm = 0;
   DataFingerprint x = {}, y = {};
 };
+
+// The settings as checkpoints store them (the layout at the top of checkpoint_file.cpp).
+void encode_run_settings(ByteWriter& out, const RunSettings& settings);
 
 struct CheckpointContents {
   CheckpointInfo info;          // spec, epoch, epochs, finished, user_data

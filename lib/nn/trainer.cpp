@@ -317,24 +317,27 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
       first_batch.begin();
       BatchGather::run(&first_batch, 0, 1);
       for (std::int64_t first = 0, b = 1; first < train_count; first += batch, ++b) {
-        const GatheredBatch& current = gathered[(b - 1) % 2];
+        GatheredBatch& current = gathered[(b - 1) % 2];
         const std::int64_t n = current.columns;
         const std::int64_t batch_columns = std::min(batch, train_count - first);
         const std::int64_t local_first = local_part(first).begin;
-        const bool local_finite = current.x_finite && current.y_finite;
-        if (group != nullptr && group->any(!local_finite) && local_finite)
-          detail::fail(kFunction, ": another process of the group found a non-finite value in its part of epoch ",
-                       epoch, ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
-                       restored_state(epoch));
+        std::int64_t checked_first = local_first;  // where the checked columns start in the batch
+        if (group != nullptr && group->any(!(current.x_finite && current.y_finite))) {
+          // Some process met a non-finite value. Every process holds the data: each gathers the whole batch again
+          // and names the same first value, as one process would.
+          BatchGather whole{&current, x, y, &epoch_indices, first, batch_columns};
+          whole.begin();
+          BatchGather::run(&whole, 0, 1);
+          checked_first = 0;
+        }
         for (const bool targets : {false, true}) {
           if (targets ? current.y_finite : current.x_finite) continue;
-          const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, n);
+          const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, current.columns);
           const nn::NonFiniteElement e = *nn::first_non_finite(data);
           detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
-                       " of example ", epoch_indices[static_cast<std::size_t>(first + local_first + e.col)],
-                       ", met in epoch ", epoch,
-                       ", batch ", b, " of ", batches, "; no step used it, and the network was restored to ",
-                       restored_state(epoch));
+                       " of example ", epoch_indices[static_cast<std::size_t>(first + checked_first + e.col)],
+                       ", met in epoch ", epoch, ", batch ", b, " of ", batches,
+                       "; no step used it, and the network was restored to ", restored_state(epoch));
         }
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
         const std::int64_t next_first = first + batch;

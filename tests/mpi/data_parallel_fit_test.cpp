@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "nnk/cpu.hpp"
+#include "nnk/error.hpp"
 #include "nnk/mpi.hpp"
 #include "nnk/train.hpp"
 #include "support/errors.hpp"
@@ -179,6 +181,25 @@ TEST(DataParallelFit, CheckpointsAreTheSingleProcessOnesAndResumeUnderMpi) {
   Network uninterrupted(c.spec);
   fit(uninterrupted, d.x, d.y, c.optimizer, options);
   EXPECT_TRUE(same_parameters(uninterrupted, resumed));
+}
+
+// Whichever rank's columns hold it, every rank names the bad value as one process does.
+TEST(DataParallelFit, ANonFiniteValueIsNamedOnEveryRank) {
+  const NetworkSpec spec = make_spec(5, {12}, Activation::ReLU, 1, Loss::MeanSquaredError, 60);
+  Matrix x = random_matrix(5, 300, 61);
+  const Matrix y = random_matrix(1, 300, 62);
+  x(3, 217) = std::numeric_limits<float>::quiet_NaN();
+  const FitOptions options{.epochs = 1, .batch_size = 256, .seed = 4};
+  Network single(spec), parallel(spec);
+  std::string expected;
+  try {
+    fit(single, x, y, Adam{}, options);
+  } catch (const Error& e) {
+    expected = e.what();
+  }
+  ASSERT_NE(expected.find("of example 217"), std::string::npos) << expected;
+  EXPECT_TRUE(throws_error_containing([&] { mpi::fit(parallel, MPI_COMM_WORLD, x, y, Adam{}, options); },
+                                      {expected.c_str()}));
 }
 
 TEST(DataParallelFit, RanksGivenDifferentNetworksAreRejectedOnEveryRank) {
