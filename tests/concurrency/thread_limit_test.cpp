@@ -29,6 +29,11 @@ namespace {
 
 constexpr std::size_t kLiftedLimit = 32;
 
+// oneTBB's thread server may start one thread more than the arenas ask for: when an arena asks again while its
+// worker is still on its way to sleep (not yet back in the server's list), the server starts a new thread instead.
+// The spare never works in the arena alongside the first (the arena's slots bound that). Seen under load in CI.
+constexpr std::int64_t kSpareWorkers = 1;
+
 // The process's threads before any test ran (main, and a sanitizer's own thread where there is one).
 const std::int64_t threads_at_start = count_os_threads();
 
@@ -92,12 +97,13 @@ TEST(ThreadLimit, TwoThreadsStartExactlyOneWorker) {
   }
 }
 
-// Four callers at once with two threads configured: they share one arena of two slots, so oneTBB needs at most one
-// worker for all of them (the callers themselves fill the other slot in turn).
+// Eight callers at once with two threads configured: they share one arena of two slots, so oneTBB needs at most one
+// worker for all of them (the callers themselves fill the other slot in turn). An arena per caller would start one
+// worker per caller.
 TEST(ThreadLimit, TwoThreadsAddAtMostOneWorkerForAnyNumberOfCallers) {
   const tbb::global_control lifted(tbb::global_control::max_allowed_parallelism, kLiftedLimit);
   const ProcessThreadCount two(2);
-  EXPECT_LE(workers_started(4, do_nnk_work), 1);
+  EXPECT_LE(workers_started(8, do_nnk_work), 1 + kSpareWorkers);
 }
 
 // Per-thread counts: callers with ScopedNumThreads 1, 2 and 3 at once may together add at most (1-1)+(2-1)+(3-1).
@@ -107,7 +113,7 @@ TEST(ThreadLimit, ScopedCountsBoundTheWorkersOfEachCaller) {
     const ScopedNumThreads scoped(1 + t);
     do_nnk_work(t);
   });
-  EXPECT_LE(started, 0 + 1 + 2);
+  EXPECT_LE(started, 0 + 1 + 2 + kSpareWorkers);
 }
 
 // Inside a user's 4-thread arena with two nnk threads configured: the user's 3 workers plus at most 1 for nnk.
@@ -118,7 +124,7 @@ TEST(ThreadLimit, NestedInAUserArenaAddsAtMostNnksShare) {
   const std::int64_t started = workers_started(1, [&](int) {
     user_arena.execute([] { tbb::parallel_for(0, 8, [](int i) { do_nnk_work(i); }); });
   });
-  EXPECT_LE(started, 3 + 1);
+  EXPECT_LE(started, 3 + 1 + kSpareWorkers);
 }
 
 }  // namespace
