@@ -2,7 +2,9 @@
 // run under mpirun; every rank runs the same benchmarks the same number of times (fixed iterations: a collective
 // must never meet a rank that stopped early), rank 0 reports.
 //
-//   mpi_fit/784-256-128-10/m:<batch>/ranks:R/threads:T   one epoch of nnk::mpi::fit per iteration
+//   mpi_fit/784-256-128-10/m:<batch>/ranks:R/threads:T           one epoch of nnk::mpi::fit per iteration
+//   mpi_fit_sharded/784-256-128-10/m:<batch>/ranks:R/threads:T   the same with nnk::mpi::fit_sharded, each rank
+//                                                                passing its balanced shard (the exchange included)
 //   fit/784-256-128-10/m:<batch>/threads:T               one epoch of nnk::fit (only with mpirun -np 1)
 //
 // Counters: ex_per_s (training examples per second, all ranks together); us_per_step; and for mpi_fit this
@@ -134,28 +136,43 @@ int main(int argc, char** argv) {
     state.counters["ex_per_s"] = static_cast<double>(data.x.cols()) * epochs / seconds;
     state.counters["us_per_step"] = seconds / (epochs * static_cast<double>(steps)) * 1e6;
   };
-  benchmark::RegisterBenchmark(
-      ("mpi_fit/" + shape + "/ranks:" + std::to_string(mpi.size()) + "/threads:" + std::to_string(s.threads)).c_str(),
-      [&](benchmark::State& state) {
-        const nnk::ScopedNumThreads scoped(s.threads);
-        nnk::Network net(fashion_mnist_mlp());
-        nnk::mpi::fit(net, MPI_COMM_WORLD, data.x, data.y, adam, options);  // warm-up: buffers, optimizer state
-        nnk::mpi::StepTraffic traffic;
-        double seconds = 0;
-        for (auto _ : state) {
-          const auto start = std::chrono::steady_clock::now();
-          nnk::mpi::fit(net, MPI_COMM_WORLD, data.x, data.y, adam, options, {.traffic = &traffic});
-          seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        }
-        report_epochs(state, seconds);
-        const auto per_step = static_cast<double>(traffic.steps);
-        state.counters["bytes_sent"] = static_cast<double>(traffic.bytes_sent) / per_step;
-        state.counters["in_flight_us"] = traffic.in_flight_seconds / per_step * 1e6;
-        state.counters["wait_us"] = traffic.wait_seconds / per_step * 1e6;
-      })
-      ->Iterations(s.iterations)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
+  // This rank's balanced shard: examples [r n / R, (r + 1) n / R).
+  const std::int64_t n = data.x.cols(), first = n * mpi.rank() / mpi.size(), end = n * (mpi.rank() + 1) / mpi.size();
+  const nnk::ConstMatrixView x_shard = data.x.view().col_block(first, end - first);
+  const nnk::ConstMatrixView y_shard = data.y.view().col_block(first, end - first);
+  for (const bool sharded : {false, true}) {
+    const auto epoch = [&, sharded](nnk::Network& net, const nnk::mpi::DataParallelOptions& parallel) {
+      if (sharded) {
+        nnk::mpi::fit_sharded(net, MPI_COMM_WORLD, x_shard, y_shard, adam, options, parallel);
+      } else {
+        nnk::mpi::fit(net, MPI_COMM_WORLD, data.x, data.y, adam, options, parallel);
+      }
+    };
+    benchmark::RegisterBenchmark(
+        (std::string(sharded ? "mpi_fit_sharded/" : "mpi_fit/") + shape + "/ranks:" + std::to_string(mpi.size()) +
+         "/threads:" + std::to_string(s.threads))
+            .c_str(),
+        [&, epoch](benchmark::State& state) {
+          const nnk::ScopedNumThreads scoped(s.threads);
+          nnk::Network net(fashion_mnist_mlp());
+          epoch(net, {});  // warm-up: buffers, optimizer state
+          nnk::mpi::StepTraffic traffic;
+          double seconds = 0;
+          for (auto _ : state) {
+            const auto start = std::chrono::steady_clock::now();
+            epoch(net, {.traffic = &traffic});
+            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          }
+          report_epochs(state, seconds);
+          const auto per_step = static_cast<double>(traffic.steps);
+          state.counters["bytes_sent"] = static_cast<double>(traffic.bytes_sent) / per_step;
+          state.counters["in_flight_us"] = traffic.in_flight_seconds / per_step * 1e6;
+          state.counters["wait_us"] = traffic.wait_seconds / per_step * 1e6;
+        })
+        ->Iterations(s.iterations)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
   if (mpi.size() == 1) {
     benchmark::RegisterBenchmark(("fit/" + shape + "/threads:" + std::to_string(s.threads)).c_str(),
                                  [&](benchmark::State& state) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The MPI issue's comparison on one machine: epochs of the Fashion-MNIST MLP (784-256-128-10, Adam, batch 256) with
-# 2 ranks x 1 thread (nnk::mpi::fit) against 1 process x 2 threads (nnk::fit) and 1 process x 1 thread, in
+# 2 ranks x 1 thread (nnk::mpi::fit, and nnk::mpi::fit_sharded with each rank's shard) against 1 process x 2 threads
+# (nnk::fit) and 1 process x 1 thread, in
 # interleaved rounds; prints each round and the medians of the per-round ratios (a shared host's speed moves
 # from minute to minute, so only ratios within a round mean something).
 #
@@ -30,24 +31,30 @@ for b in json.load(sys.stdin)["benchmarks"]:
 ' "$prefix"
 }
 
-printf "%-6s %14s %14s %14s %9s %9s %12s %13s %9s\n" round "1p x 1t ex/s" "1p x 2t ex/s" "2r x 1t ex/s" \
-  "2r/(1p2t)" "2r/(1p1t)" "bytes/step" "in flight us" "wait us"
-ratios_2t=() ratios_1t=()
+printf "%-6s %14s %14s %14s %9s %9s %12s %13s %9s %14s %9s %12s\n" round "1p x 1t ex/s" "1p x 2t ex/s" \
+  "2r x 1t ex/s" "2r/(1p2t)" "2r/(1p1t)" "bytes/step" "in flight us" "wait us" "sharded ex/s" "sh/(1p2t)" \
+  "sh bytes/st"
+ratios_2t=() ratios_1t=() ratios_sharded=()
 for round in $(seq 1 "$rounds"); do
-  one=$(rate "fit/" mpirun "${root[@]}" --bind-to core -np 1 "$bench" "${options[@]}" --nnk_threads=1 | cut -d' ' -f1)
-  two=$(rate "fit/" mpirun "${root[@]}" --bind-to none -np 1 "$bench" "${options[@]}" --nnk_threads=2 | cut -d' ' -f1)
+  one=$(rate "fit/" mpirun "${root[@]}" --bind-to core -np 1 "$bench" "${options[@]}" --nnk_threads=1 --benchmark_filter='^fit/' | cut -d' ' -f1)
+  two=$(rate "fit/" mpirun "${root[@]}" --bind-to none -np 1 "$bench" "${options[@]}" --nnk_threads=2 --benchmark_filter='^fit/' | cut -d' ' -f1)
   read -r ranks bytes in_flight wait < <(rate "mpi_fit/" mpirun "${root[@]}" --bind-to core -np 2 "$bench" \
-                                         "${options[@]}" --nnk_threads=1)
+                                         "${options[@]}" --nnk_threads=1 --benchmark_filter='^mpi_fit/')
+  read -r sharded sharded_bytes _ _ < <(rate "mpi_fit_sharded/" mpirun "${root[@]}" --bind-to core -np 2 "$bench" \
+                                        "${options[@]}" --nnk_threads=1 --benchmark_filter='^mpi_fit_sharded/')
   r2=$(/usr/bin/python3 -c "print(f'{$ranks / $two:.3f}')")
   r1=$(/usr/bin/python3 -c "print(f'{$ranks / $one:.3f}')")
-  ratios_2t+=("$r2") ratios_1t+=("$r1")
-  printf "%-6s %14.0f %14.0f %14.0f %9s %9s %12.0f %13.0f %9.0f\n" "$round" "$one" "$two" "$ranks" "$r2" "$r1" \
-    "$bytes" "$in_flight" "$wait"
+  rs=$(/usr/bin/python3 -c "print(f'{$sharded / $two:.3f}')")
+  ratios_2t+=("$r2") ratios_1t+=("$r1") ratios_sharded+=("$rs")
+  printf "%-6s %14.0f %14.0f %14.0f %9s %9s %12.0f %13.0f %9.0f %14.0f %9s %12.0f\n" "$round" "$one" "$two" \
+    "$ranks" "$r2" "$r1" "$bytes" "$in_flight" "$wait" "$sharded" "$rs" "$sharded_bytes"
 done
 /usr/bin/python3 -c "
 import statistics, sys
 a = [float(v) for v in sys.argv[1].split()]
 b = [float(v) for v in sys.argv[2].split()]
+c = [float(v) for v in sys.argv[3].split()]
 print(f'median over {len(a)} rounds: 2 ranks x 1 thread = {statistics.median(a):.3f} x (1 process x 2 threads), '
-      f'{statistics.median(b):.3f} x (1 process x 1 thread)')
-" "${ratios_2t[*]}" "${ratios_1t[*]}"
+      f'{statistics.median(b):.3f} x (1 process x 1 thread); sharded: {statistics.median(c):.3f} x '
+      f'(1 process x 2 threads)')
+" "${ratios_2t[*]}" "${ratios_1t[*]}" "${ratios_sharded[*]}"
