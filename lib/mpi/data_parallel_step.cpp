@@ -23,15 +23,6 @@ namespace {
 
 constexpr const char* kFunction = "nnk::mpi::fit";
 
-// dZ[l] and the input of layer l over this rank's n columns.
-ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t n) {
-  const nn::Workspace& ws = state.workspace;
-  return l + 1 == state.num_layers() ? ws.delta.col_block(0, n) : ws.hidden_delta[l].col_block(0, n);
-}
-ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t n) {
-  return l == 0 ? x.col_block(0, n) : state.workspace.activations[l - 1].col_block(0, n);
-}
-
 void copy_into(MatrixView target, ConstMatrixView source) {
   for (std::int64_t j = 0; j < source.cols(); ++j)
     std::memcpy(target.col(j), source.col(j), static_cast<std::size_t>(source.rows()) * sizeof(float));
@@ -145,8 +136,8 @@ void DataParallelGroup::compute_panel(Network::State& state, ConstMatrixView x, 
   if (state.regularized())  // before this panel's update, the only write to these weights
     ws.panel_costs[p] = nnk::regularization_cost(w, Regularization{state.spec.l1, state.spec.l2});
   if (n == 0) return;  // a rank without blocks passes the fold on
-  const ConstMatrixView dz = layer_delta(state, l, n);
-  const ConstMatrixView input_rows = layer_input(state, l, x, n).block(panel.begin, 0, columns, n);
+  const ConstMatrixView dz = nn::layer_delta(state, l, n);
+  const ConstMatrixView input_rows = nn::layer_input(state, l, x, 0, n).block(panel.begin, 0, columns, n);
   const float alpha = fused ? nn::fused_sgd_gradient_scale(optimizer, inv_m) : inv_m;
   if (chained) {  // the fold so far arrived from the previous rank: this rank's blocks continue it
     const MatrixView sum = sums_[l].view().col_block(panel.begin, columns);

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "mpi/element_sum.hpp"
+#include "nn/parameter_update.hpp"
 #include "mpi/mpi_call.hpp"
 #include "nnk/error.hpp"
 #include "nnk/mpi.hpp"
@@ -117,7 +117,9 @@ bool OrderedFold::advance() {
   while (f.added < f.chunks && complete(f.chain_in[f.added])) {
     const std::size_t offset = f.added * f.chunk;
     const std::size_t count = std::min(f.chunk, f.length - offset);
-    for (const float* partial : f.partials) add_into(f.accumulator + offset, partial + offset, count);
+    const auto rows = static_cast<std::int64_t>(count);
+    for (const float* partial : f.partials)
+      nn::add_into(MatrixView(f.accumulator + offset, rows, 1, rows), ConstMatrixView(partial + offset, rows, 1, rows));
     if (f.rank < last) post_send(f.out, f.added, f.rank + 1, chain_tag(f.tag));
     if (f.rank == last && f.size > 1) post_send(f.out, f.added, 0, result_tag(f.tag));
     ++f.added;

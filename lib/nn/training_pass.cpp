@@ -21,18 +21,6 @@ void grow(Matrix& m, std::int64_t rows, std::int64_t columns) {
   if (m.rows() != rows || m.cols() < columns) m = Matrix(rows, columns);
 }
 
-// The input of layer l over columns [c0, c0 + n): x for layer 0, else the previous layer's activations.
-ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t c0,
-                            std::int64_t n) {
-  return l == 0 ? x.col_block(c0, n) : state.workspace.activations[l - 1].col_block(c0, n);
-}
-
-// dZ[l] over the first m columns.
-ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t m) {
-  const Workspace& ws = state.workspace;
-  return l + 1 == state.num_layers() ? ws.delta.col_block(0, m) : ws.hidden_delta[l].col_block(0, m);
-}
-
 // The activation that g' of hidden layer l is taken from: before dropout when the layer has any.
 ConstMatrixView derivative_source(const Network::State& state, std::size_t l, ColumnBlock block) {
   const Workspace& ws = state.workspace;
@@ -129,6 +117,16 @@ bool backward_block(Network::State& state, ConstMatrixView y, std::int64_t step,
 }
 
 }  // namespace
+
+ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t c0,
+                            std::int64_t n) {
+  return l == 0 ? x.col_block(c0, n) : state.workspace.activations[l - 1].col_block(c0, n);
+}
+
+ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t m) {
+  const Workspace& ws = state.workspace;
+  return l + 1 == state.num_layers() ? ws.delta.col_block(0, m) : ws.hidden_delta[l].col_block(0, m);
+}
 
 void record_block_losses(Network::State& state, ConstMatrixView y) {
   Workspace& ws = state.workspace;

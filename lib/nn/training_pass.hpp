@@ -40,6 +40,12 @@ struct SideTask {
   void* context = nullptr;
 };
 
+// The input of layer l over columns [c0, c0 + n): x for layer 0, else the previous layer's activations.
+ConstMatrixView layer_input(const Network::State& state, std::size_t l, ConstMatrixView x, std::int64_t c0,
+                            std::int64_t n);
+// dZ[l] over the first m columns.
+ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t m);
+
 // The first region of a training step alone: forward and dZ of every layer over x's columns, which are columns
 // [first_column, first_column + x.cols()) of a batch (dropout masks are keyed by the batch's columns; first_column
 // on a gradient-block boundary). Returns whether workspace.block_losses holds every gradient block's loss (else
