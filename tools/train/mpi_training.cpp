@@ -4,10 +4,13 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "error_message.hpp"
+#include "mpi_sums_in_rank_order.hpp"
 #include "nnk/error.hpp"
 #include "nnk/mpi.hpp"
 #include "option_values.hpp"
@@ -47,8 +50,15 @@ void run_train_on_ranks(const TrainSettings& settings, const MpiLaunch&, std::FI
   const mpi::Environment environment;
   try {
     check_supported(settings, environment.size());
-    TrainingRanks ranks{.rank = environment.rank(), .size = environment.size(), .fit = {}};
-    if (environment.size() > 1) ranks.fit = fit_on_world;
+    TrainingRanks ranks{.rank = environment.rank(), .size = environment.size(), .fit = {}, .fit_shards = {},
+                        .sums_in_rank_order = {}};
+    if (environment.size() > 1) {
+      ranks.fit = fit_on_world;
+      ranks.sums_in_rank_order = [](std::vector<double>& sums,
+                                    const std::function<void(std::vector<double>&)>& continue_sums) {
+        mpi_sums_in_rank_order(MPI_COMM_WORLD, sums, continue_sums);
+      };
+    }
     run_train(settings, out, ranks);
   } catch (const std::exception& e) {
     end_job(environment, error_message(e));
