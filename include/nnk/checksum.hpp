@@ -10,6 +10,9 @@ namespace nnk {
 
 class Fnv1a64 {
  public:
+  Fnv1a64() = default;
+  // Continues a hash whose value() was `state`: the bytes added after it hash as if added to that object.
+  explicit Fnv1a64(std::uint64_t state) : hash_(state) {}
   void add(const void* data, std::size_t size) {
     const auto* bytes = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < size; ++i) {

@@ -97,4 +97,17 @@ std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, Con
                              const Optimizer& optimizer, const FitOptions& options,
                              const DataParallelOptions& parallel = {});
 
+// nnk::mpi::fit with the examples spread over the ranks (collective): rank r passes its shard, the examples
+// [first_r, first_r + x.cols()) of the whole set, first_r the sum of the lower ranks' x.cols() (rank 0 holds the
+// first examples; a shard may be empty, and shards need not be of one size). The network trained is the one nnk::fit
+// trains on the whole set (the shards side by side in rank order), bit for bit, for any number of ranks and threads.
+// Before each epoch one MPI_Alltoallv brings every rank the examples of the gradient blocks it computes in that
+// epoch (about 1/R of the training set per rank), and the validation examples of its validation blocks once, so a
+// rank holds its shard and about as much again. StepTraffic::bytes_sent counts these examples too. Checkpoints hold
+// the whole set's fingerprint (each rank hashes its shard after the previous rank's), as nnk::fit's do. Errors as
+// nnk::mpi::fit's; a non-finite value is named by its example index in the whole set, on every rank.
+std::vector<EpochReport> fit_sharded(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
+                                     const Optimizer& optimizer, const FitOptions& options,
+                                     const DataParallelOptions& parallel = {});
+
 }  // namespace nnk::mpi

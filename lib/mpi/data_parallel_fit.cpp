@@ -5,6 +5,7 @@
 
 #include "mpi/data_parallel_step.hpp"
 #include "mpi/mpi_call.hpp"
+#include "mpi/sharded_examples.hpp"
 #include "nn/byte_io.hpp"
 #include "nn/checkpoint_file.hpp"
 #include "nn/network_spec.hpp"
@@ -27,11 +28,11 @@ nn::DataFingerprint sampled_fingerprint(ConstMatrixView data) {
   return {data.rows(), data.cols(), hash.value()};
 }
 
-// What every rank must agree on before training: the network (spec and parameters), the data (shape and a sample),
+// What every rank must agree on before training: the network (spec and parameters), the data (its fingerprint),
 // every option that decides the steps and their number, and the checkpoint to resume. Ranks that differ in any of
 // these would train on different bits, or run different numbers of steps and leave the others waiting.
-std::uint64_t setup_checksum(const Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
-                             const FitOptions& options) {
+std::uint64_t setup_checksum(const Network& net, const nn::DataFingerprint& x, const nn::DataFingerprint& y,
+                             const Optimizer& optimizer, const FitOptions& options) {
   const Network::State& state = NetworkAccess::state(net);
   nn::ByteWriter out;
   nn::encode_spec(out, state.spec);
@@ -39,8 +40,7 @@ std::uint64_t setup_checksum(const Network& net, ConstMatrixView x, ConstMatrixV
                                 .validation_fraction = options.validation_fraction, .optimizer = optimizer,
                                 .schedule = options.schedule,
                                 .early_stopping_patience = options.early_stopping_patience,
-                                .clip_norm = options.clip_norm, .x = sampled_fingerprint(x),
-                                .y = sampled_fingerprint(y)});
+                                .clip_norm = options.clip_norm, .x = x, .y = y});
   out.i64(options.epochs);
   out.i64(options.checkpoint.every);
   out.bytes(options.resume_from.data(), options.resume_from.size());
@@ -53,12 +53,31 @@ std::uint64_t setup_checksum(const Network& net, ConstMatrixView x, ConstMatrixV
 
 std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
                              const Optimizer& optimizer, const FitOptions& options, const DataParallelOptions& parallel) {
-  check_replicas(comm, setup_checksum(net, x, y, optimizer, options),
+  check_replicas(comm, setup_checksum(net, sampled_fingerprint(x), sampled_fingerprint(y), optimizer, options),
                  "nnk::mpi::fit: the network, the data, the optimizer and the options (every rank must pass the same)");
   if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // the same steps, alone
   detail::DataParallelGroup group(comm, parallel.check_replicas);
   std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
   if (parallel.traffic != nullptr) *parallel.traffic = group.traffic();
+  return reports;
+}
+
+std::vector<EpochReport> fit_sharded(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
+                                     const Optimizer& optimizer, const FitOptions& options,
+                                     const DataParallelOptions& parallel) {
+  detail::ShardedExamples shards(comm, x, y);
+  // The shards differ by design: the ranks must agree on their rows and on the whole set's size.
+  const nn::DataFingerprint x_shape{x.rows(), shards.examples(), 0}, y_shape{y.rows(), shards.examples(), 0};
+  check_replicas(comm, setup_checksum(net, x_shape, y_shape, optimizer, options),
+                 "nnk::mpi::fit_sharded: the network, the rows of x and y, the optimizer and the options (every rank "
+                 "must pass the same)");
+  if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // one shard: the set
+  detail::DataParallelGroup group(comm, parallel.check_replicas, &shards);
+  std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
+  if (parallel.traffic != nullptr) {
+    *parallel.traffic = group.traffic();
+    parallel.traffic->bytes_sent += shards.bytes_sent();
+  }
   return reports;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cpu/float_env.hpp"
+#include "mpi/block_ranges.hpp"
 #include "mpi/mpi_call.hpp"
 #include "nn/parameter_update.hpp"
 #include "nn/training_pass.hpp"
@@ -21,17 +22,6 @@ namespace nnk::mpi::detail {
 namespace {
 
 constexpr const char* kFunction = "nnk::mpi::fit";
-
-// Rank r's blocks of `blocks`: [first, end), in rank order, the first blocks % ranks ranks one more than the others,
-// so rank 0's range is never empty and with fewer blocks than ranks the last ranks idle.
-struct BlockRange {
-  std::int64_t first = 0, end = 0;
-};
-BlockRange blocks_of_rank(std::int64_t blocks, int rank, int ranks) {
-  const std::int64_t share = blocks / ranks, extra = blocks % ranks;
-  const auto start = [&](std::int64_t r) { return r * share + std::min(r, extra); };
-  return {start(rank), start(rank + 1)};
-}
 
 // dZ[l] and the input of layer l over this rank's n columns.
 ConstMatrixView layer_delta(const Network::State& state, std::size_t l, std::int64_t n) {
@@ -67,8 +57,8 @@ std::uint64_t parameter_checksum(const Network::State& state) {
   return hash.value();
 }
 
-DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas)
-    : rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas) {
+DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas, nn::ExampleShards* shards)
+    : rank_(rank_of(comm)), size_(size_of(comm)), check_replicas_(check_replicas), shards_(shards) {
   // A communicator of our own: the steps' tags cannot meet the caller's messages on comm.
   check_mpi(MPI_Comm_dup(comm, &comm_), "MPI_Comm_dup");
   // The two ways of combining panels do not talk to each other: every rank must take the same one.
@@ -78,12 +68,32 @@ DataParallelGroup::DataParallelGroup(MPI_Comm comm, bool check_replicas)
 }
 
 nn::ColumnBlock DataParallelGroup::local_columns(std::int64_t m) const {
-  const BlockRange range = blocks_of_rank(nn::gradient_block_count(m), rank_, size_);
-  const std::int64_t begin = std::min(m, range.first * nn::kGradientBlockColumns);
-  return {begin, std::min(m, range.end * nn::kGradientBlockColumns)};
+  const Columns c = columns_of_rank(m, nn::kGradientBlockColumns, rank_, size_);
+  return {c.begin, c.end};
+}
+
+nn::ColumnBlock DataParallelGroup::validation_columns(std::int64_t columns) const {
+  const Columns c = columns_of_rank(columns, nn::Evaluation::kBlockColumns, rank_, size_);
+  return {c.begin, c.end};
 }
 
 bool DataParallelGroup::any(bool local) { return any_rank(comm_, local); }
+
+std::optional<nn::NonFiniteElement> DataParallelGroup::first_non_finite(
+    const std::optional<nn::NonFiniteElement>& local) {
+  // Every rank's (found, row, col, value); ranks hold their columns in rank order, so the first that found one wins.
+  const double mine[4] = {local ? 1.0 : 0.0, local ? static_cast<double>(local->row) : 0.0,
+                          local ? static_cast<double>(local->col) : 0.0, local ? local->value : 0.0};
+  std::vector<double> all(4 * static_cast<std::size_t>(size_));
+  check_mpi(MPI_Allgather(mine, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, comm_), "MPI_Allgather");
+  for (int r = 0; r < size_; ++r) {
+    const double* e = all.data() + 4 * static_cast<std::size_t>(r);
+    if (e[0] != 0)
+      return nn::NonFiniteElement{static_cast<std::int64_t>(e[1]), static_cast<std::int64_t>(e[2]),
+                                  static_cast<float>(e[3])};
+  }
+  return std::nullopt;
+}
 
 bool DataParallelGroup::agree(bool decision) {
   int value = decision ? 1 : 0;
@@ -201,15 +211,16 @@ double DataParallelGroup::exchange_cost(const Network::State& state, std::int64_
 }
 
 Metrics DataParallelGroup::validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
-                                    nn::Evaluation& evaluation) {
-  const std::int64_t blocks = nn::Evaluation::block_count(x.cols());
+                                    std::int64_t columns, nn::Evaluation& evaluation) {
+  const std::int64_t blocks = nn::Evaluation::block_count(columns);
   const BlockRange range = blocks_of_rank(blocks, rank_, size_);
   local_values_.resize(static_cast<std::size_t>(range.end - range.first));
-  evaluation.run_blocks(state, x, y, range.first, range.end, local_values_);
+  // x holds this rank's blocks from its column 0 on: the same blocks, counted from the first of them.
+  evaluation.run_blocks(state, x, y, 0, range.end - range.first, local_values_);
   const std::vector<double>& losses = gather_block_values(local_values_, blocks);
   for (std::int64_t b = 0; b < blocks; ++b)  // in block order, as Evaluation::run adds them
     evaluation.metrics().add_cost(losses[static_cast<std::size_t>(b)],
-                                  std::min(nn::Evaluation::kBlockColumns, x.cols() - b * nn::Evaluation::kBlockColumns));
+                                  std::min(nn::Evaluation::kBlockColumns, columns - b * nn::Evaluation::kBlockColumns));
   combine(evaluation.metrics());
   return evaluation.metrics().result();
 }

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "mpi/ordered_fold.hpp"
@@ -33,20 +34,24 @@ std::uint64_t parameter_checksum(const Network::State& state);
 class DataParallelGroup final : public nn::StepGroup {
  public:
   // check_replicas: after every step, compare the ranks' parameter checksums (nnk::Error on a difference).
-  DataParallelGroup(MPI_Comm comm, bool check_replicas);
+  // shards: where the examples are when each rank holds a shard of them (nullptr: every rank holds them all).
+  DataParallelGroup(MPI_Comm comm, bool check_replicas, nn::ExampleShards* shards = nullptr);
   ~DataParallelGroup() override;
   DataParallelGroup(const DataParallelGroup&) = delete;
   DataParallelGroup& operator=(const DataParallelGroup&) = delete;
 
   nn::ColumnBlock local_columns(std::int64_t m) const override;
   bool any(bool local) override;
+  std::optional<nn::NonFiniteElement> first_non_finite(const std::optional<nn::NonFiniteElement>& local) override;
   double train_step(Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t m, std::int64_t first,
                     const Optimizer& optimizer) override;
   void combine(nn::MetricsAccumulator& metrics) override;
-  Metrics validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y,
+  nn::ColumnBlock validation_columns(std::int64_t columns) const override;
+  Metrics validate(const Network::State& state, ConstMatrixView x, ConstMatrixView y, std::int64_t columns,
                    nn::Evaluation& evaluation) override;
   bool agree(bool decision) override;
   bool writes_files() const override { return rank_ == 0; }
+  nn::ExampleShards* shards() override { return shards_; }
 
   const StepTraffic& traffic() const { return traffic_; }
 
@@ -77,6 +82,7 @@ class DataParallelGroup final : public nn::StepGroup {
   int rank_ = 0;
   int size_ = 1;
   bool check_replicas_ = false;
+  nn::ExampleShards* shards_ = nullptr;
   LayerBuffers sums_;                   // the folded sums (rank 0's fold on entry to each fold)
   LayerBuffers finals_;                 // chain_step: where the last rank's sums arrive
   std::vector<LayerBuffers> partials_;  // ranks > 0: one set per local gradient block

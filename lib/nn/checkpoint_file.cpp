@@ -223,7 +223,11 @@ std::vector<std::uint8_t> spec_bytes(const NetworkSpec& spec) {
 }  // namespace
 
 DataFingerprint fingerprint(ConstMatrixView data) {
-  Fnv1a64 hash;
+  return continue_fingerprint({data.rows(), 0, Fnv1a64().value()}, data);
+}
+
+DataFingerprint continue_fingerprint(const DataFingerprint& before, ConstMatrixView data) {
+  Fnv1a64 hash(before.fnv1a);
   for (std::int64_t j = 0; j < data.cols(); ++j) {
     if constexpr (std::endian::native == std::endian::little) {
       hash.add(data.col(j), static_cast<std::size_t>(data.rows()) * sizeof(float));
@@ -233,7 +237,7 @@ DataFingerprint fingerprint(ConstMatrixView data) {
       hash.add(bytes.buffer().data(), bytes.buffer().size());
     }
   }
-  return {data.rows(), data.cols(), hash.value()};
+  return {data.rows(), before.cols + data.cols(), hash.value()};
 }
 
 void write_checkpoint(const char* function, const std::string& path, const CheckpointContents& c) {

@@ -20,6 +20,8 @@ struct DataFingerprint {
   bool operator==(const DataFingerprint&) const = default;
 };
 DataFingerprint fingerprint(ConstMatrixView data);
+// The fingerprint of the columns of `before` followed by those of `more` (the same rows): a data set hashed in parts.
+DataFingerprint continue_fingerprint(const DataFingerprint& before, ConstMatrixView more);
 
 // Everything that decides the bits of a run besides the network and the epoch count: a resume must match it.
 struct RunSettings {

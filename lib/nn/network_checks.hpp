@@ -10,11 +10,14 @@
 
 namespace nnk::nn {
 
-// x must be inputs x m with m >= 1.
-inline void check_input(const char* function, const Network::State& state, ConstMatrixView x) {
+// x must be inputs x m with m >= 1; `examples` is m (x.cols(), or the whole set's size where x is a shard of it).
+inline void check_input(const char* function, const Network::State& state, ConstMatrixView x, std::int64_t examples) {
   if (x.rows() != state.spec.inputs)
     detail::fail(function, ": x has ", x.rows(), " rows, the network expects ", state.spec.inputs, " inputs");
-  if (x.cols() < 1) detail::fail(function, ": x has 0 columns, expected at least 1 example");
+  if (examples < 1) detail::fail(function, ": x has 0 columns, expected at least 1 example");
+}
+inline void check_input(const char* function, const Network::State& state, ConstMatrixView x) {
+  check_input(function, state, x, x.cols());
 }
 
 // y must be outputs x m.

@@ -82,12 +82,14 @@ Optimizer at_learning_rate(const Optimizer& optimizer, float rate) {
       optimizer);
 }
 
+// With shards, the fingerprints of the whole set (collective).
 nn::RunSettings run_settings(const FitOptions& options, const Optimizer& optimizer, ConstMatrixView x,
-                             ConstMatrixView y) {
+                             ConstMatrixView y, nn::ExampleShards* shards) {
   return {.seed = options.seed, .batch_size = options.batch_size, .shuffle = options.shuffle,
           .validation_fraction = options.validation_fraction, .optimizer = optimizer, .schedule = options.schedule,
           .early_stopping_patience = options.early_stopping_patience, .clip_norm = options.clip_norm,
-          .x = nn::fingerprint(x), .y = nn::fingerprint(y)};
+          .x = shards != nullptr ? shards->fingerprint_x() : nn::fingerprint(x),
+          .y = shards != nullptr ? shards->fingerprint_y() : nn::fingerprint(y)};
 }
 
 // Copies columns `indices[first .. first + count)` of source into the first `count` columns of target, on nnk's
@@ -165,12 +167,24 @@ std::string restored_state(std::int64_t epoch) {
   return epoch > 1 ? "its state after epoch " + std::to_string(epoch - 1) : std::string("the state fit was given");
 }
 
-// Rejects non-finite values in columns of a data set that no training step reads (the validation split).
-void check_held_out(const char* name, ConstMatrixView data, const std::vector<std::int64_t>& columns) {
-  if (nn::all_finite(data)) return;
-  const nn::NonFiniteElement e = *nn::first_non_finite(data);
-  detail::fail(kFunction, ": ", name, " holds a non-finite value (", e.value, ") at row ", e.row, " of example ",
-               columns[static_cast<std::size_t>(e.col)], " (held out for validation)");
+// The first non-finite value of data, its column counted from `first`; with a group, the first of every process's.
+std::optional<nn::NonFiniteElement> first_non_finite_of(ConstMatrixView data, std::int64_t first,
+                                                        nn::StepGroup* group) {
+  std::optional<nn::NonFiniteElement> e;
+  if (!nn::all_finite(data)) {
+    e = nn::first_non_finite(data);
+    e->col += first;
+  }
+  return group != nullptr ? group->first_non_finite(e) : e;
+}
+
+// Rejects non-finite values in columns of a data set that no training step reads (the validation split): data holds
+// the held-out examples from position `first` on.
+void check_held_out(const char* name, ConstMatrixView data, std::int64_t first,
+                    const std::vector<std::int64_t>& held_out, nn::StepGroup* group) {
+  if (const auto e = first_non_finite_of(data, first, group))
+    detail::fail(kFunction, ": ", name, " holds a non-finite value (", e->value, ") at row ", e->row, " of example ",
+                 held_out[static_cast<std::size_t>(e->col)], " (held out for validation)");
 }
 
 // Checks the checkpoint of options.resume_from against this run, then puts its state into `state` and
@@ -209,7 +223,9 @@ namespace nn {
 std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y, const Optimizer& optimizer,
                              const FitOptions& options, StepGroup* group) {
   const Network::State& state = NetworkAccess::state(net);
-  nn::check_input(kFunction, state, x);
+  nn::ExampleShards* const shards = group != nullptr ? group->shards() : nullptr;
+  // A shard may be empty, the whole set may not (its size is known to every process: the same error everywhere).
+  nn::check_input(kFunction, state, x, shards != nullptr ? shards->examples() : x.cols());
   nn::check_targets(kFunction, state, y, x.cols());
   check_learning_rate(optimizer);
   nn::check_optimizer(kFunction, optimizer);
@@ -221,7 +237,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
                  "training (nnk::mpi::fit) yet; use 0 (off)");
 
   // The validation split: a seeded choice of examples; training keeps the rest in their original order.
-  const std::int64_t m = x.cols();
+  const std::int64_t m = shards != nullptr ? shards->examples() : x.cols();
   const auto validation_count = static_cast<std::int64_t>(std::llround(options.validation_fraction * static_cast<double>(m)));
   if (validation_count >= m)
     detail::fail(kFunction, ": options.validation_fraction = ", options.validation_fraction, " leaves no training ",
@@ -236,10 +252,18 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     const std::vector<std::int64_t> held_out(order.begin(), order.begin() + validation_count);
     training.assign(order.begin() + validation_count, order.end());
     std::sort(training.begin(), training.end());
-    validation_x = select_columns(x, held_out);
-    validation_y = select_columns(y, held_out);
-    check_held_out("x", validation_x, held_out);
-    check_held_out("y", validation_y, held_out);
+    // This process's part of the validation pass, all of it without a group.
+    const ColumnBlock part = group != nullptr ? group->validation_columns(validation_count)
+                                              : ColumnBlock{0, validation_count};
+    if (shards != nullptr) {
+      shards->fetch_validation(held_out, validation_x, validation_y);
+    } else {
+      const std::vector<std::int64_t> mine(held_out.begin() + part.begin, held_out.begin() + part.end);
+      validation_x = select_columns(x, mine);
+      validation_y = select_columns(y, mine);
+    }
+    check_held_out("x", validation_x, part.begin, held_out, group);
+    check_held_out("y", validation_y, part.begin, held_out, group);
   }
   if (options.early_stopping_patience > 0 && validation_count == 0)
     detail::fail(kFunction, ": options.early_stopping_patience = ", options.early_stopping_patience,
@@ -250,7 +274,8 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
   nn::EarlyStopping early_stopping(options.early_stopping_patience);
   const bool checkpointing = !options.checkpoint.path.empty();
   nn::CheckpointContents checkpoint;
-  if (checkpointing || !options.resume_from.empty()) checkpoint.settings = run_settings(options, optimizer, x, y);
+  if (checkpointing || !options.resume_from.empty())
+    checkpoint.settings = run_settings(options, optimizer, x, y, shards);
   std::int64_t first_epoch = 1;
   Network::State& mutable_state = NetworkAccess::state(net);
   if (!options.resume_from.empty()) {
@@ -298,6 +323,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     } else {
       epoch_indices = training;
     }
+    // Where this process's columns of the epoch are: the data itself, or what the shards brought.
+    const nn::EpochExamples source = shards != nullptr ? shards->fetch_epoch(epoch_indices, batch)
+                                                       : nn::EpochExamples{x, y, &epoch_indices};
 
     // The epoch's steps. Whatever stops them (bad data, divergence, a failed allocation) puts the network back to
     // the snapshot before the exception leaves fit.
@@ -311,7 +339,7 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
       };
       const auto gather_of = [&](GatheredBatch& target, std::int64_t first) {
         const ColumnBlock part = local_part(first);
-        return BatchGather{&target, x, y, &epoch_indices, first + part.begin, part.columns()};
+        return BatchGather{&target, source.x, source.y, source.columns, first + part.begin, part.columns()};
       };
       BatchGather first_batch = gather_of(gathered[0], 0);
       first_batch.begin();
@@ -321,27 +349,22 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
         const std::int64_t n = current.columns;
         const std::int64_t batch_columns = std::min(batch, train_count - first);
         const std::int64_t local_first = local_part(first).begin;
-        std::int64_t checked_first = local_first;  // where the checked columns start in the batch
-        if (group != nullptr && group->any(!(current.x_finite && current.y_finite))) {
-          // Some process met a non-finite value. Every process holds the data: each gathers the whole batch again
-          // and names the same first value, as one process would.
-          BatchGather whole{&current, x, y, &epoch_indices, first, batch_columns};
-          whole.begin();
-          BatchGather::run(&whole, 0, 1);
-          checked_first = 0;
-        }
-        for (const bool targets : {false, true}) {
-          if (targets ? current.y_finite : current.x_finite) continue;
-          const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, current.columns);
-          const nn::NonFiniteElement e = *nn::first_non_finite(data);
-          detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e.value, ") at row ", e.row,
-                       " of example ", epoch_indices[static_cast<std::size_t>(first + checked_first + e.col)],
-                       ", met in epoch ", epoch, ", batch ", b, " of ", batches,
-                       "; no step used it, and the network was restored to ", restored_state(epoch));
+        const bool local_finite = current.x_finite && current.y_finite;
+        // Some process met a non-finite value: all name the first of the batch, in x before y, as one process would.
+        if (group != nullptr ? group->any(!local_finite) : !local_finite) {
+          for (const bool targets : {false, true}) {
+            const ConstMatrixView data = (targets ? current.y : current.x).col_block(0, current.columns);
+            const auto e = first_non_finite_of(data, local_first, group);
+            if (!e) continue;
+            detail::fail(kFunction, ": ", targets ? "y" : "x", " holds a non-finite value (", e->value, ") at row ",
+                         e->row, " of example ", epoch_indices[static_cast<std::size_t>(first + e->col)],
+                         ", met in epoch ", epoch, ", batch ", b, " of ", batches,
+                         "; no step used it, and the network was restored to ", restored_state(epoch));
+          }
         }
         // The next batch is gathered while this step's update runs (a memory-bound copy next to its GEMMs).
         const std::int64_t next_first = first + batch;
-        BatchGather next{&gathered[b % 2], x, y, &epoch_indices, next_first, 0};
+        BatchGather next{&gathered[b % 2], source.x, source.y, source.columns, next_first, 0};
         nn::SideTask side;
         if (next_first < train_count) {
           next = gather_of(gathered[b % 2], next_first);
@@ -396,8 +419,9 @@ std::vector<EpochReport> fit(Network& net, ConstMatrixView x, ConstMatrixView y,
     report.epochs = options.epochs;
     report.train = train;
     if (validation_count > 0)
-      report.validation = group != nullptr ? group->validate(state, validation_x, validation_y, validation)
-                                           : validation.run(state, validation_x, validation_y);
+      report.validation = group != nullptr
+                              ? group->validate(state, validation_x, validation_y, validation_count, validation)
+                              : validation.run(state, validation_x, validation_y);
     report.learning_rate = learning_rate;
     report.clipped_steps = clipped_steps;
     bool stop = false;

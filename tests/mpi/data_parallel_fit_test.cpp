@@ -1,12 +1,13 @@
-// nnk::mpi::fit against nnk::fit: for any number of ranks (this program runs under mpirun -np 1 to 4) and threads
-// per rank, the trained network is bitwise the one a single process trains, and so are the reports' training and
-// validation losses and the checkpoint file.
+// nnk::mpi::fit and nnk::mpi::fit_sharded against nnk::fit: for any number of ranks (this program runs under mpirun
+// -np 1 to 4), threads per rank and (fit_sharded) way of cutting the data into shards, the trained network is bitwise
+// the one a single process trains, and so are the reports' training and validation losses and the checkpoint file.
 #include <mpi.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <string>
@@ -140,66 +141,94 @@ std::string file_bytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Rank 0 alone writes the checkpoint, and it is byte for byte the one process's: so a checkpoint written with any
-// number of ranks resumes with any other (one process's resumes under MPI here).
-TEST(DataParallelFit, CheckpointsAreTheSingleProcessOnesAndResumeUnderMpi) {
-  const Case c = cases()[0];
-  const Data d = data_for(c);
-  const TestDirectory dir("mpi_fit");  // rank 0's folder is the one used: every rank reads it
+// How the ranks fit in a test: mpi::fit on the whole set, or mpi::fit_sharded on this rank's shard.
+using RankFit = std::function<void(Network&, const Matrix& x, const Matrix& y, const Optimizer&, const FitOptions&)>;
+
+// Rank 0's folder of a TestDirectory, the same path on every rank.
+std::string rank_zero_folder(const TestDirectory& dir) {
   std::string folder = dir.path().string();
   folder.resize(4096, '\0');
   MPI_Bcast(folder.data(), 4096, MPI_CHAR, 0, MPI_COMM_WORLD);
-  folder = folder.c_str();
-  const std::string single_path = folder + "/single.nnkc", parallel_path = folder + "/parallel.nnkc";
+  return folder.c_str();
+}
 
+// Rank 0 alone writes the checkpoint, and it is byte for byte the one process's; one process's checkpoint resumes
+// under rank_fit to the uninterrupted bits. So a checkpoint written with any number of ranks resumes with any other.
+void expect_one_process_checkpoints(const char* name, const RankFit& rank_fit) {
+  const Case c = cases()[0];
+  const Data d = data_for(c);
+  const TestDirectory dir(name);
+  const std::string folder = rank_zero_folder(dir);
+  const std::string single_path = folder + "/single.nnkc", parallel_path = folder + "/parallel.nnkc";
   FitOptions options = c.options;
   options.epochs = 3;
-  Network single(c.spec);
+  FitOptions first_epoch = options;  // interrupted after epoch 1
+  first_epoch.epochs = 1;
   if (world_rank() == 0) {
-    FitOptions single_options = options;
-    single_options.checkpoint = {.path = single_path, .every = 1};
-    single_options.epochs = 1;  // interrupted after epoch 1
-    fit(single, d.x, d.y, c.optimizer, single_options);
+    Network single(c.spec);
+    first_epoch.checkpoint = {.path = single_path, .every = 1};
+    fit(single, d.x, d.y, c.optimizer, first_epoch);
   }
   MPI_Barrier(MPI_COMM_WORLD);
-
   Network parallel(c.spec);
-  FitOptions parallel_options = options;
-  parallel_options.checkpoint = {.path = parallel_path, .every = 1};
-  parallel_options.epochs = 1;
-  mpi::fit(parallel, MPI_COMM_WORLD, d.x, d.y, c.optimizer, parallel_options);
+  first_epoch.checkpoint = {.path = parallel_path, .every = 1};
+  rank_fit(parallel, d.x, d.y, c.optimizer, first_epoch);
   MPI_Barrier(MPI_COMM_WORLD);
   if (world_rank() == 0) {
     EXPECT_EQ(file_bytes(single_path), file_bytes(parallel_path));
   }
 
-  // Resume the single process's checkpoint under MPI; compare with an uninterrupted single-process run.
   Network resumed(c.spec);
   FitOptions resume_options = options;
   resume_options.resume_from = single_path;
-  mpi::fit(resumed, MPI_COMM_WORLD, d.x, d.y, c.optimizer, resume_options);
+  rank_fit(resumed, d.x, d.y, c.optimizer, resume_options);
   Network uninterrupted(c.spec);
   fit(uninterrupted, d.x, d.y, c.optimizer, options);
   EXPECT_TRUE(same_parameters(uninterrupted, resumed));
+
+  // Another data set (one value changed) is refused on every rank, as one process refuses it.
+  Matrix other = d.x;
+  other(0, other.cols() - 1) += 1.0f;
+  Network refused(c.spec);
+  EXPECT_TRUE(throws_error_containing([&] { rank_fit(refused, other, d.y, c.optimizer, resume_options); },
+                                      {"cannot resume"}));
+  MPI_Barrier(MPI_COMM_WORLD);  // every rank has read the checkpoint before rank 0 removes its folder
 }
 
-// Whichever rank's columns hold it, every rank names the bad value as one process does.
-TEST(DataParallelFit, ANonFiniteValueIsNamedOnEveryRank) {
+TEST(DataParallelFit, CheckpointsAreTheSingleProcessOnesAndResumeUnderMpi) {
+  expect_one_process_checkpoints("mpi_fit", [](Network& net, const Matrix& x, const Matrix& y,
+                                               const Optimizer& optimizer, const FitOptions& options) {
+    mpi::fit(net, MPI_COMM_WORLD, x, y, optimizer, options);
+  });
+}
+
+// Whichever rank's columns hold it, in a batch or held out for validation, every rank names the bad value by its
+// example index in the whole set, as one process does.
+void expect_non_finite_named_as_one_process_names_it(const RankFit& rank_fit) {
   const NetworkSpec spec = make_spec(5, {12}, Activation::ReLU, 1, Loss::MeanSquaredError, 60);
-  Matrix x = random_matrix(5, 300, 61);
-  const Matrix y = random_matrix(1, 300, 62);
-  x(3, 217) = std::numeric_limits<float>::quiet_NaN();
-  const FitOptions options{.epochs = 1, .batch_size = 256, .seed = 4};
-  Network single(spec), parallel(spec);
-  std::string expected;
-  try {
-    fit(single, x, y, Adam{}, options);
-  } catch (const Error& e) {
-    expected = e.what();
+  for (const double validation_fraction : {0.0, 0.5}) {
+    SCOPED_TRACE("validation fraction " + std::to_string(validation_fraction));
+    Matrix x = random_matrix(5, 300, 61);
+    const Matrix y = random_matrix(1, 300, 62);
+    x(3, 217) = std::numeric_limits<float>::quiet_NaN();
+    const FitOptions options{.epochs = 1, .batch_size = 256, .validation_fraction = validation_fraction, .seed = 4};
+    Network single(spec), parallel(spec);
+    std::string expected;
+    try {
+      fit(single, x, y, Adam{}, options);
+    } catch (const Error& e) {
+      expected = e.what();
+    }
+    ASSERT_NE(expected.find("of example 217"), std::string::npos) << expected;
+    EXPECT_TRUE(throws_error_containing([&] { rank_fit(parallel, x, y, Adam{}, options); }, {expected.c_str()}));
   }
-  ASSERT_NE(expected.find("of example 217"), std::string::npos) << expected;
-  EXPECT_TRUE(throws_error_containing([&] { mpi::fit(parallel, MPI_COMM_WORLD, x, y, Adam{}, options); },
-                                      {expected.c_str()}));
+}
+
+TEST(DataParallelFit, ANonFiniteValueIsNamedOnEveryRank) {
+  expect_non_finite_named_as_one_process_names_it([](Network& net, const Matrix& x, const Matrix& y,
+                                                     const Optimizer& optimizer, const FitOptions& options) {
+    mpi::fit(net, MPI_COMM_WORLD, x, y, optimizer, options);
+  });
 }
 
 TEST(DataParallelFit, RanksGivenDifferentNetworksAreRejectedOnEveryRank) {
@@ -211,6 +240,64 @@ TEST(DataParallelFit, RanksGivenDifferentNetworksAreRejectedOnEveryRank) {
   const Matrix x = random_matrix(4, 64, 51), y = random_matrix(1, 64, 52);
   EXPECT_TRUE(throws_error_containing([&] { mpi::fit(net, MPI_COMM_WORLD, x, y, Adam{}, {.epochs = 1}); },
                                       {"nnk::mpi::fit: the network", "rank"}));
+}
+
+int world_size() {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  return size;
+}
+
+// This rank's shard of the examples of m: balanced (rank r from r * n / R), or uneven with rank 0's shard empty and
+// each later rank's larger than the one before (from n * (r - 1)^2 / (R - 1)^2).
+enum class Shards { Balanced, Uneven };
+ConstMatrixView shard_of(const Matrix& m, Shards shards) {
+  const std::int64_t n = m.cols(), r = world_rank(), ranks = world_size();
+  const auto start = [&](std::int64_t q) -> std::int64_t {
+    if (shards == Shards::Balanced || ranks == 1) return n * q / ranks;
+    return q == 0 ? 0 : n * (q - 1) * (q - 1) / ((ranks - 1) * (ranks - 1));
+  };
+  return m.view().col_block(start(r), start(r + 1) - start(r));
+}
+
+TEST(ShardedFit, IsBitwiseTheSingleProcessModelForAnyRanksThreadsAndShards) {
+  for (const Case& c : cases()) {
+    SCOPED_TRACE(c.name);
+    const Data d = data_for(c);
+    Network single(c.spec);
+    const std::vector<EpochReport> single_reports = fit(single, d.x, d.y, c.optimizer, c.options);
+    for (const Shards shards : {Shards::Balanced, Shards::Uneven}) {
+      for (const int threads : {1, 2}) {
+        SCOPED_TRACE(std::string(shards == Shards::Balanced ? "balanced" : "uneven") + " shards, threads per rank " +
+                     std::to_string(threads));
+        const ScopedNumThreads scoped(threads);
+        Network parallel(c.spec);
+        const std::vector<EpochReport> reports =
+            mpi::fit_sharded(parallel, MPI_COMM_WORLD, shard_of(d.x, shards), shard_of(d.y, shards), c.optimizer,
+                             c.options, {.check_replicas = true});
+        EXPECT_TRUE(same_parameters(single, parallel));
+        EXPECT_EQ(single.steps(), parallel.steps());
+        expect_same_reports(single_reports, reports);
+      }
+    }
+  }
+}
+
+// The checkpoint holds the whole set's fingerprint although no rank holds the set.
+TEST(ShardedFit, CheckpointsAreTheSingleProcessOnesAndResumeFromShards) {
+  expect_one_process_checkpoints("mpi_sharded_fit", [](Network& net, const Matrix& x, const Matrix& y,
+                                                       const Optimizer& optimizer, const FitOptions& options) {
+    mpi::fit_sharded(net, MPI_COMM_WORLD, shard_of(x, Shards::Uneven), shard_of(y, Shards::Uneven), optimizer,
+                     options);
+  });
+}
+
+TEST(ShardedFit, ANonFiniteValueIsNamedOnEveryRank) {
+  expect_non_finite_named_as_one_process_names_it([](Network& net, const Matrix& x, const Matrix& y,
+                                                     const Optimizer& optimizer, const FitOptions& options) {
+    mpi::fit_sharded(net, MPI_COMM_WORLD, shard_of(x, Shards::Uneven), shard_of(y, Shards::Uneven), optimizer,
+                     options);
+  });
 }
 
 }  // namespace

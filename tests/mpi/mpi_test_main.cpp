@@ -14,18 +14,22 @@ namespace {
 class RankFailurePrinter : public ::testing::EmptyTestEventListener {
  public:
   RankFailurePrinter(int rank, int size) : rank_(rank), size_(size) {}
+  // The test is noted when it starts: OnTestPartResult runs under GoogleTest's own lock, which
+  // UnitTest::current_test_info() takes too (asking there would hang the rank).
+  void OnTestStart(const ::testing::TestInfo& test) override { test_ = &test; }
+  void OnTestEnd(const ::testing::TestInfo&) override { test_ = nullptr; }
   void OnTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
-    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
     std::fprintf(stderr, "[rank %d of %d] %s:%d: %s.%s failed:\n%s\n", rank_, size_,
                  result.file_name() ? result.file_name() : "?", result.line_number(),
-                 test ? test->test_suite_name() : "?", test ? test->name() : "?", result.message());
+                 test_ ? test_->test_suite_name() : "?", test_ ? test_->name() : "?", result.message());
     std::fflush(stderr);
   }
 
  private:
   int rank_;
   int size_;
+  const ::testing::TestInfo* test_ = nullptr;
 };
 
 }  // namespace
