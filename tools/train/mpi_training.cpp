@@ -43,6 +43,12 @@ std::vector<EpochReport> fit_on_world(Network& net, ConstMatrixView x, ConstMatr
   return mpi::fit(net, MPI_COMM_WORLD, x, y, optimizer, options);
 }
 
+// x and y: this rank's shard (training_shard.hpp's layout, which is fit_sharded's).
+std::vector<EpochReport> fit_shards_on_world(Network& net, ConstMatrixView x, ConstMatrixView y,
+                                             const Optimizer& optimizer, const FitOptions& options) {
+  return mpi::fit_sharded(net, MPI_COMM_WORLD, x, y, optimizer, options);
+}
+
 }  // namespace
 
 void run_train_on_ranks(const TrainSettings& settings, const MpiLaunch&, std::FILE* out) {
@@ -54,6 +60,7 @@ void run_train_on_ranks(const TrainSettings& settings, const MpiLaunch&, std::FI
                         .sums_in_rank_order = {}};
     if (environment.size() > 1) {
       ranks.fit = fit_on_world;
+      ranks.fit_shards = fit_shards_on_world;
       ranks.sums_in_rank_order = [](std::vector<double>& sums,
                                     const std::function<void(std::vector<double>&)>& continue_sums) {
         mpi_sums_in_rank_order(MPI_COMM_WORLD, sums, continue_sums);

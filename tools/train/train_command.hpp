@@ -21,7 +21,7 @@ struct TrainingRanks {
   int rank = 0;
   int size = 1;
   Fit fit;  // nnk::fit over the ranks, each with the whole set (nnk::mpi::fit); empty: nnk::fit in this process
-  Fit fit_shards;                      // nnk::fit over the ranks' shards (nnk::mpi::fit_sharded); empty: no shards
+  Fit fit_shards;  // nnk::fit over the ranks' shards (nnk::mpi::fit_sharded); empty: no shards
   SumsInRankOrder sums_in_rank_order;  // with fit_shards: the standardization over the shards
 };
 
