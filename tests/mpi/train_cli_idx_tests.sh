@@ -7,6 +7,7 @@
 #                standardization and nnk::mpi::fit_sharded are the whole set's; rank 0 names its share
 #   shards       a training images file whose data stops halfway: under -np 2 rank 0 trains on, as its share is there,
 #                and rank 1, whose share is missing, ends the job naming the file; nnk-train alone fails at once
+#   resume       a checkpoint of 2 ranks' shards resumed on 3 ranks saves the uninterrupted plain run's model
 set -euo pipefail
 case_name=$1 nnk_train=$2 idx_fixture=$3 scratch=$4
 shift 4
@@ -19,8 +20,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 job() { local n=$1; shift; "${mpi[0]}" "${mpi[1]}" "$n" "${mpi[@]:2}" "$nnk_train" "$@"; }
 
 # 2500 training images: fit's standardization blocks are 1024 examples, so 3 and 4 ranks' shares cut them.
-run=(--dataset fashion-mnist --data-dir "$scratch/data" --layers 16 --epochs 3 --batch-size 256 --progress none
-     --save m.nnk --threads)
+data=(--dataset fashion-mnist --data-dir "$scratch/data" --layers 16 --batch-size 256 --progress none)
+run=("${data[@]}" --epochs 3 --save m.nnk --threads)  # then the threads per rank
 
 same_model() {
   "$idx_fixture" data 2500 300
@@ -61,8 +62,19 @@ shards() {
   echo "PASS: each rank read only its share: rank 0 never met the missing half, rank 1 named it"
 }
 
+resume() {
+  "$idx_fixture" data 2500 300
+  "$nnk_train" "${data[@]}" --threads 1 --epochs 4 --save whole.nnk >/dev/null
+  job 2 "${data[@]}" --threads 1 --epochs 2 --checkpoint half.ckpt >/dev/null
+  job 3 "${data[@]}" --threads 1 --epochs 4 --resume half.ckpt --save np3.nnk >np3.out
+  grep -q "^resuming from half.ckpt: 2 of 4 epochs done" np3.out || fail "np3.out: $(cat np3.out)"
+  cmp whole.nnk np3.nnk || fail "resumed on 3 ranks: another model than the uninterrupted run's"
+  echo "PASS: a checkpoint of 2 ranks' shards resumed on 3 ranks gives the uninterrupted model"
+}
+
 case "$case_name" in
   same_model) same_model ;;
   shards) shards ;;
+  resume) resume ;;
   *) fail "unknown case '$case_name'" ;;
 esac
