@@ -3,6 +3,7 @@
 //
 //   nnk::Dataset all = nnk::load_csv("wdbc.csv", "benign");          // features 30 x 569, targets 1 x 569
 //   nnk::Dataset digits = nnk::load_idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+//   nnk::Dataset part = nnk::load_idx_rows("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", 30000, 10000);
 //   auto [train, test] = nnk::train_test_split(all, 0.2, /*seed=*/7);
 //   nnk::Standardizer scaler = nnk::Standardizer::fit(train.features);  // statistics of the training split only
 //   scaler.transform(train.features);
@@ -48,6 +49,20 @@ Dataset load_csv(const std::string& path, std::int64_t target_index);
 // size of 0, data shorter or longer than the header says (expected and actual byte counts), a count mismatch.
 Dataset load_idx(const std::string& images_path, const std::string& labels_path);
 
+// The images [first, first + count) of load_idx's data set, and their labels: load_idx's columns first .. first +
+// count - 1, bit for bit (one MPI rank's share of the training data). Only those images are kept in memory: a plain
+// images file is read from the range's first image on, a gzip one is inflated from its start to the range's end
+// (zlib cannot seek in compressed data), keeping nothing before the range. The checks are load_idx's, except that
+// the data after the range of a gzip file is read, and checked, only where the range reaches the file's end (a
+// plain file's size is always checked). first and count outside 0 <= first, 0 <= count, first + count <= the image
+// count: nnk::Error naming them and the count. The labels file is read whole.
+Dataset load_idx_rows(const std::string& images_path, const std::string& labels_path, std::int64_t first,
+                      std::int64_t count);
+// The image count of an IDX images file, from its header alone (to choose load_idx_rows's ranges).
+std::int64_t idx_image_count(const std::string& images_path);
+// Every label of an IDX labels file (load_idx's targets: 1 x count), without the images.
+Matrix load_idx_labels(const std::string& labels_path);
+
 // The columns of x listed in `columns`, in that order (an index may repeat).
 Matrix select_columns(ConstMatrixView x, const std::vector<std::int64_t>& columns);
 
@@ -70,9 +85,15 @@ TrainTestSplit train_test_split(const Dataset& data, double test_fraction, std::
 // Both run on all of nnk's threads, reading each example's column once per pass (memory speed); fit sums fixed
 // blocks of examples and adds the blocks' sums in order, so its statistics are the same for any thread count.
 // transform computes (x - mean) / std in double and rounds to float, with denormals flushed (as nnk's kernels).
+class FeatureSums;
+
 class Standardizer {
  public:
   static Standardizer fit(ConstMatrixView features);
+  // fit's result from the means (FeatureSums::means of the values) and the sums of squared deviations from them,
+  // however the passes were made (e.g. over MPI ranks' shards). nnk::Error when a mean is not finite (a feature
+  // value that is not), or the sizes differ.
+  static Standardizer from_sums(std::vector<double> mean, const FeatureSums& squared_deviations);
   // Given statistics (e.g. a saved model's): nnk::Error unless the sizes agree and every std is finite and > 0.
   static Standardizer from(std::vector<double> mean, std::vector<double> stddev);
   void transform(MatrixView features) const;  // in place; rows must match
@@ -83,6 +104,46 @@ class Standardizer {
  private:
   std::vector<double> mean_;
   std::vector<double> stddev_;
+};
+
+// One of Standardizer::fit's two passes over a data set whose examples are held in consecutive pieces, e.g. MPI
+// ranks' shards in rank order: per feature, in double, the sum of the values, or of the squared deviations from
+// given means. Each piece continues the sums of the pieces before it in fit's order (fixed blocks of examples; a
+// block cut between two pieces goes on in the next), so the totals are fit's over the whole set, bit for bit.
+//
+//   nnk::FeatureSums values(features, examples);    // on the holder of the examples [first, first + piece.cols()):
+//   if (first > 0) values.resume(state_from_the_holder_before, first);
+//   values.add(piece);                              // then values.state() on to the next holder; the last has
+//   std::vector<double> mean = values.means();      // the totals
+class FeatureSums {
+ public:
+  // The sums of the values of `features` features over `examples` examples (the whole set), from example 0.
+  FeatureSums(std::int64_t features, std::int64_t examples);
+  // The sums of the squared deviations (x - mean)^2, mean one per feature.
+  FeatureSums(std::vector<double> mean, std::int64_t examples);
+
+  // Adds the examples [position(), position() + piece.cols()) of the set; runs on all of nnk's threads. nnk::Error
+  // when the piece's rows are not the features or it goes past the set's end.
+  void add(ConstMatrixView piece);
+  std::int64_t position() const { return position_; }
+  std::int64_t features() const { return static_cast<std::int64_t>(state_.size() / 2); }
+  std::int64_t examples() const { return examples_; }
+
+  // The running sums (2 x features doubles): what the holder of the next piece resumes from, at position().
+  const std::vector<double>& state() const { return state_; }
+  // Continues from the sums made (elsewhere) over the examples [0, position): nnk::Error unless state has 2 x
+  // features entries and 0 <= position <= examples.
+  void resume(std::vector<double> state, std::int64_t position);
+
+  // Once position() == examples (nnk::Error before): the sums, and the means (sums / examples).
+  std::vector<double> totals() const;
+  std::vector<double> means() const;
+
+ private:
+  std::vector<double> mean_;   // empty: sums of the values
+  std::vector<double> state_;  // the finished blocks' sums added in order, then the open block's sums
+  std::int64_t examples_ = 0;
+  std::int64_t position_ = 0;
 };
 
 // Integer class labels (1 x m, values 0 .. classes-1) to one-hot columns (classes x m).

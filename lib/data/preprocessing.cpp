@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <utility>
+
 #include "cpu/parallel.hpp"
 #include "nnk/data.hpp"
 #include "nnk/error.hpp"
@@ -11,37 +13,6 @@
 namespace nnk {
 
 namespace {
-
-// Examples per block of fit's sums: a function of the example count only, never of the thread count, and large
-// enough that at most kMaxBlocks partial sums are kept.
-constexpr std::int64_t kMinBlock = 1024;
-constexpr std::int64_t kMaxBlocks = 256;
-
-std::int64_t block_size(std::int64_t examples) {
-  return std::max(kMinBlock, (examples + kMaxBlocks - 1) / kMaxBlocks);
-}
-
-// Per block of examples, per feature: sum of f(x) in double, examples in order; then the blocks in order.
-template <typename Term>
-std::vector<double> sum_by_feature(ConstMatrixView x, Term term) {
-  const auto n = static_cast<std::size_t>(x.rows());
-  const std::int64_t block = block_size(x.cols());
-  const std::int64_t blocks = (x.cols() + block - 1) / block;
-  std::vector<double> partial(static_cast<std::size_t>(blocks) * n, 0.0);
-  cpu::parallel_for(blocks, 1, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t b = begin; b < end; ++b) {
-      double* sums = partial.data() + static_cast<std::size_t>(b) * n;
-      for (std::int64_t j = b * block; j < std::min(x.cols(), (b + 1) * block); ++j) {
-        const float* column = x.col(j);
-        for (std::size_t i = 0; i < n; ++i) sums[i] += term(i, column[i]);
-      }
-    }
-  });
-  std::vector<double> total(n, 0.0);
-  for (std::int64_t b = 0; b < blocks; ++b)
-    for (std::size_t i = 0; i < n; ++i) total[i] += partial[static_cast<std::size_t>(b) * n + i];
-  return total;
-}
 
 // The first non-finite element in feature-major order (the order the message promises), or nothing.
 void check_finite(ConstMatrixView x, const std::vector<double>& sums) {
@@ -57,18 +28,28 @@ void check_finite(ConstMatrixView x, const std::vector<double>& sums) {
 
 Standardizer Standardizer::fit(ConstMatrixView features) {
   if (features.cols() < 1) detail::fail("nnk::Standardizer::fit: features has 0 columns, expected at least 1 example");
-  const auto n = static_cast<double>(features.cols());
   // Two passes (mean, then squared deviations): no cancellation for features with a large mean.
-  const std::vector<double> sums = sum_by_feature(features, [](std::size_t, float v) { return static_cast<double>(v); });
-  check_finite(features, sums);
+  FeatureSums values(features.rows(), features.cols());
+  values.add(features);
+  check_finite(features, values.totals());
+  std::vector<double> mean = values.means();
+  FeatureSums squares(mean, features.cols());
+  squares.add(features);
+  return from_sums(std::move(mean), squares);
+}
+
+Standardizer Standardizer::from_sums(std::vector<double> mean, const FeatureSums& squared_deviations) {
+  if (static_cast<std::int64_t>(mean.size()) != squared_deviations.features())
+    detail::fail("nnk::Standardizer::from_sums: mean has ", mean.size(), " entries, the squared deviations ",
+                 squared_deviations.features(), " features");
+  for (std::size_t i = 0; i < mean.size(); ++i)
+    if (!std::isfinite(mean[i]))
+      detail::fail("nnk::Standardizer::from_sums: feature ", i, " has mean ", mean[i],
+                   ", expected a finite value (every value of the feature finite)");
+  const auto n = static_cast<double>(squared_deviations.examples());
   Standardizer s;
-  for (const double sum : sums) s.mean_.push_back(sum / n);
-  const std::vector<double>& mean = s.mean_;
-  const std::vector<double> squares = sum_by_feature(features, [&](std::size_t i, float v) {
-    const double d = v - mean[i];
-    return d * d;
-  });
-  for (const double sq : squares) {
+  s.mean_ = std::move(mean);
+  for (const double sq : squared_deviations.totals()) {
     const double stddev = std::sqrt(sq / n);
     s.stddev_.push_back(stddev > 0 ? stddev : 1.0);  // a constant feature maps to 0, not to NaN
   }

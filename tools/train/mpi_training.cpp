@@ -4,10 +4,13 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "error_message.hpp"
+#include "mpi_sums_in_rank_order.hpp"
 #include "nnk/error.hpp"
 #include "nnk/mpi.hpp"
 #include "option_values.hpp"
@@ -40,6 +43,12 @@ std::vector<EpochReport> fit_on_world(Network& net, ConstMatrixView x, ConstMatr
   return mpi::fit(net, MPI_COMM_WORLD, x, y, optimizer, options);
 }
 
+// x and y: this rank's shard (training_shard.hpp's layout, which is fit_sharded's).
+std::vector<EpochReport> fit_shards_on_world(Network& net, ConstMatrixView x, ConstMatrixView y,
+                                             const Optimizer& optimizer, const FitOptions& options) {
+  return mpi::fit_sharded(net, MPI_COMM_WORLD, x, y, optimizer, options);
+}
+
 }  // namespace
 
 void run_train_on_ranks(const TrainSettings& settings, const MpiLaunch&, std::FILE* out) {
@@ -47,8 +56,16 @@ void run_train_on_ranks(const TrainSettings& settings, const MpiLaunch&, std::FI
   const mpi::Environment environment;
   try {
     check_supported(settings, environment.size());
-    TrainingRanks ranks{.rank = environment.rank(), .size = environment.size(), .fit = {}};
-    if (environment.size() > 1) ranks.fit = fit_on_world;
+    TrainingRanks ranks{.rank = environment.rank(), .size = environment.size(), .fit = {}, .fit_shards = {},
+                        .sums_in_rank_order = {}};
+    if (environment.size() > 1) {
+      ranks.fit = fit_on_world;
+      ranks.fit_shards = fit_shards_on_world;
+      ranks.sums_in_rank_order = [](std::vector<double>& sums,
+                                    const std::function<void(std::vector<double>&)>& continue_sums) {
+        mpi_sums_in_rank_order(MPI_COMM_WORLD, sums, continue_sums);
+      };
+    }
     run_train(settings, out, ranks);
   } catch (const std::exception& e) {
     end_job(environment, error_message(e));

@@ -9,7 +9,8 @@
 
 namespace nnk::train_cli {
 
-// Initializes MPI, then runs the train command on this rank: the data loaded here, nnk::mpi::fit over
+// Initializes MPI, then runs the train command on this rank: the data loaded here (Fashion-MNIST's training images:
+// this rank's share alone, trained with nnk::mpi::fit_sharded; CSV data whole, with nnk::mpi::fit) over
 // MPI_COMM_WORLD (nnk::fit when the job has one rank), rank 0 printing to out and writing the files.
 // Returns on success only. Any error ends the whole job through nnk::mpi::abort_job with one line naming it: rank 0
 // at once, the other ranks after a grace period that lets rank 0's line be the one shown for an error every rank

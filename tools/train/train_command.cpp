@@ -24,8 +24,10 @@
 #include "option_values.hpp"
 #include "output_files.hpp"
 #include "progress_display.hpp"
+#include "sharded_standardizer.hpp"
 #include "task_inference.hpp"
 #include "training_control_run.hpp"
+#include "training_shard.hpp"
 
 namespace nnk::train_cli {
 
@@ -105,10 +107,12 @@ std::pair<double, double> mean_and_scale(ConstMatrixView y) {
 // The data as the network takes it before standardization: encoded inputs, and targets that are numbers or class
 // indices; with the encoding that made them (saved in the bundle) and what it counted.
 struct PreparedData {
-  Dataset train;
+  Dataset train;                     // this rank's shard of the training split: all of it unless shard says less
+  TrainingShard shard;
   std::optional<Dataset> test;
   TableEncoding encoding;
   Matrix all_targets;                // every target value of the data file: the task is inferred from all of them
+                                     // (fashion-mnist: the whole training split's labels)
   std::string source;                // the CSV file, or fashion-mnist's directory
   std::string split_text;
   std::int64_t examples = 0;         // rows with a target, before the split
@@ -126,15 +130,23 @@ void add_report(PreparedData& data, const EncodingReport& report, const std::str
   data.report.insert(data.report.end(), lines.warnings.begin(), lines.warnings.end());
 }
 
-PreparedData prepare_fashion_mnist(const TrainSettings& s) {
+// With shards, this rank reads the images of its share alone; the labels file is small and read whole (the task
+// and the classes are inferred from every label). Rank 0 alone tests the model: the others skip the t10k files.
+PreparedData prepare_fashion_mnist(const TrainSettings& s, const TrainingRanks& ranks) {
   const FashionMnistFiles files = fashion_mnist_files(s.data_dir);
+  const std::int64_t train_examples = idx_image_count(files.train_images);
   PreparedData data;
-  data.train = load_idx(files.train_images, files.train_labels);
-  data.test = load_idx(files.test_images, files.test_labels);
-  data.all_targets = Matrix::from(data.train.targets);
+  data.shard = ranks.fit_shards && ranks.size > 1 ? rank_share(train_examples, ranks.rank, ranks.size)
+                                                 : whole_training_set(train_examples);
+  data.train = load_idx_rows(files.train_images, files.train_labels, data.shard.first, data.shard.count);
+  data.all_targets = load_idx_labels(files.train_labels);
   data.source = files.directory;
-  data.examples = data.train.examples() + data.test->examples();
-  data.split_text = std::to_string(data.test->examples()) + " test (the data set's own: its t10k files)";
+  data.examples = train_examples;
+  if (ranks.rank == 0) {
+    data.test = load_idx(files.test_images, files.test_labels);
+    data.examples += data.test->examples();
+    data.split_text = std::to_string(data.test->examples()) + " test (the data set's own: its t10k files)";
+  }
   return data;
 }
 
@@ -196,12 +208,17 @@ PreparedData prepare_csv(const TrainSettings& s) {
     data.test = as_dataset(std::move(test_encoded), data.encoding);
   }
   if (data.test) data.split_text = std::to_string(data.test->examples()) + " test " + data.split_text;
+  data.shard = whole_training_set(data.train.examples());
   return data;
 }
 
-// Standardization statistics of the training split; one-hot inputs keep mean 0 and scale 1 (they stay 0/1).
-Standardizer fit_standardizer(const Dataset& train, const TableEncoding& encoding) {
-  const Standardizer fitted = Standardizer::fit(train.features);
+// Standardization statistics of the training split (over the ranks' shards where it is sharded); one-hot inputs
+// keep mean 0 and scale 1 (they stay 0/1).
+Standardizer fit_standardizer(const PreparedData& data, const TrainingRanks& ranks) {
+  const Standardizer fitted =
+      data.shard.spread ? fit_standardizer_on_shards(data.train.features, data.shard, ranks.sums_in_rank_order)
+                        : Standardizer::fit(data.train.features);
+  const TableEncoding& encoding = data.encoding;
   std::vector<double> mean = fitted.mean(), scale = fitted.stddev();
   const std::vector<bool> one_hot = encoding.one_hot_inputs();
   for (std::size_t i = 0; i < one_hot.size() && i < mean.size(); ++i)
@@ -243,7 +260,7 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
   std::optional<DiscardingStream> discarded;
   if (!reporting) out = discarded.emplace().get();
 
-  PreparedData prepared = s.dataset == kFashionMnist ? prepare_fashion_mnist(s) : prepare_csv(s);
+  PreparedData prepared = s.dataset == kFashionMnist ? prepare_fashion_mnist(s, ranks) : prepare_csv(s);
   const TargetEncoding target =
       prepared.encoding.target_type == ColumnType::Text
           ? infer_text_target(prepared.encoding.classes, s.task, prepared.encoding.target)
@@ -261,13 +278,15 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
   Dataset test = prepared.test ? std::move(*prepared.test) : Dataset();
   const bool has_test = test.examples() > 0;
   // Standardize on the training split only; regression targets too (the network learns (y - mean) / scale).
-  const Standardizer scaler = fit_standardizer(train, prepared.encoding);
+  const Standardizer scaler = fit_standardizer(prepared, ranks);
   if (s.dataset == kFashionMnist)  // IDX pixels: every input a number column
     prepared.encoding = numeric_encoding(train.feature_names, scaler.mean(), train.target_name);
   scaler.transform(train.features);
   if (has_test) scaler.transform(test.features);
+  const ConstMatrixView training_targets =
+      prepared.shard.spread ? ConstMatrixView(prepared.all_targets) : ConstMatrixView(train.targets);
   const auto [target_mean, target_scale] =
-      target.task == Task::Regression ? mean_and_scale(train.targets) : std::pair<double, double>{0.0, 1.0};
+      target.task == Task::Regression ? mean_and_scale(training_targets) : std::pair<double, double>{0.0, 1.0};
   const Matrix train_y = network_targets(target, train.targets, train.target_name, target_mean, target_scale);
   const Matrix test_y =
       has_test ? network_targets(target, test.targets, test.target_name, target_mean, target_scale) : Matrix();
@@ -276,7 +295,7 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
   Network net(spec);
 
   const auto validation_count =
-      static_cast<long long>(std::llround(s.validation_fraction * static_cast<double>(train.examples())));
+      static_cast<long long>(std::llround(s.validation_fraction * static_cast<double>(prepared.shard.examples)));
   std::fprintf(out, "data: %s: %lld examples, %lld features, target '%s': %s\n", prepared.source.c_str(),
                static_cast<long long>(prepared.examples), static_cast<long long>(train.features.rows()),
                train.target_name.c_str(), describe_task(target).c_str());
@@ -284,7 +303,10 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
     std::fprintf(out, "%s\n", columns.c_str());
   for (const std::string& line : prepared.report) std::fprintf(out, "%s\n", line.c_str());
   std::fprintf(out, "split: %lld training (%lld of them for validation), %s; features standardized on the training split\n",
-               static_cast<long long>(train.examples()), validation_count, prepared.split_text.c_str());
+               static_cast<long long>(prepared.shard.examples), validation_count, prepared.split_text.c_str());
+  if (prepared.shard.spread)
+    std::fprintf(out, "shards: each of the %d ranks reads and holds its share of the training examples (rank 0: %s)\n",
+                 ranks.size, prepared.shard.range_text().c_str());
   std::fprintf(out, "network: %s\n", describe_network(spec, s).c_str());
   std::fprintf(out, "running on %s, ISA %s\n", describe_parallelism(ranks).c_str(),
                std::string(to_string(active_isa())).c_str());
@@ -310,8 +332,10 @@ void run_train(const TrainSettings& s, std::FILE* out, const TrainingRanks& rank
                          }};
   apply_training_control(s.control, preprocessing, fit_options);
   const Optimizer selected = optimizer(s);
-  const std::vector<EpochReport> reports = ranks.fit ? ranks.fit(net, train.features, train_y, selected, fit_options)
-                                                   : fit(net, train.features, train_y, selected, fit_options);
+  const TrainingRanks::Fit& fit_on_ranks = prepared.shard.spread ? ranks.fit_shards : ranks.fit;
+  const std::vector<EpochReport> reports = fit_on_ranks
+                                               ? fit_on_ranks(net, train.features, train_y, selected, fit_options)
+                                               : fit(net, train.features, train_y, selected, fit_options);
   progress.finish();
   if (!reporting) return;  // rank 0 tests and saves the model, the same on every rank
   print_stop(out, reports, s.control);
