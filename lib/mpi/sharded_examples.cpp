@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "cpu/parallel.hpp"
 #include "mpi/block_ranges.hpp"
@@ -84,12 +85,16 @@ nn::DataFingerprint ShardedExamples::chained_fingerprint(ConstMatrixView data) {
 void ShardedExamples::exchange(const std::vector<std::int64_t>& wanted, const std::vector<int>& consumer, Matrix& x,
                                Matrix& y, std::vector<std::int64_t>& column_of) {
   const auto ranks = static_cast<std::size_t>(size_);
+  const auto me = static_cast<std::size_t>(rank_);
+  // The columns this rank both owns and consumes are copied in place, not sent: the send buffer and MPI's counts
+  // leave them out, the arrival buffer keeps their group (receive_counts_[me] is 0 for MPI, their offset is kept).
   send_counts_.assign(ranks, 0);
   receive_counts_.assign(ranks, 0);
   for (std::size_t k = 0; k < wanted.size(); ++k) {
-    const int owner = owner_of(wanted[k]);
-    if (owner == rank_) ++send_counts_[static_cast<std::size_t>(consumer[k])];
-    if (consumer[k] == rank_) ++receive_counts_[static_cast<std::size_t>(owner)];
+    const auto owner = static_cast<std::size_t>(owner_of(wanted[k]));
+    const auto c = static_cast<std::size_t>(consumer[k]);
+    if (owner == me && c != me) ++send_counts_[c];
+    if (c == me) ++receive_counts_[owner];
   }
   const auto offsets = [&](const std::vector<int>& counts, std::vector<int>& result) {
     result.assign(ranks, 0);
@@ -98,6 +103,7 @@ void ShardedExamples::exchange(const std::vector<std::int64_t>& wanted, const st
   };
   const int sent = offsets(send_counts_, send_offsets_);
   const int received = offsets(receive_counts_, receive_offsets_);
+  receive_counts_[me] = 0;
   shape(send_x_, x_.rows(), sent);
   shape(send_y_, y_.rows(), sent);
   shape(x, x_.rows(), received);
@@ -107,18 +113,26 @@ void ShardedExamples::exchange(const std::vector<std::int64_t>& wanted, const st
   // in position order within a group, so that sender and receiver agree without telling each other.
   column_of.assign(wanted.size(), -1);
   send_columns_.assign(wanted.size(), -1);
+  kept_columns_.assign(wanted.size(), -1);
   next_send_ = send_offsets_;
   next_receive_ = receive_offsets_;
   for (std::size_t k = 0; k < wanted.size(); ++k) {
-    const int owner = owner_of(wanted[k]);
-    if (owner == rank_) send_columns_[k] = next_send_[static_cast<std::size_t>(consumer[k])]++;
-    if (consumer[k] == rank_) column_of[k] = next_receive_[static_cast<std::size_t>(owner)]++;
+    const auto owner = static_cast<std::size_t>(owner_of(wanted[k]));
+    const auto c = static_cast<std::size_t>(consumer[k]);
+    if (c == me) column_of[k] = next_receive_[owner]++;
+    if (owner == me && c == me) kept_columns_[k] = column_of[k];
+    if (owner == me && c != me) send_columns_[k] = next_send_[c]++;
   }
-  const std::int64_t first = firsts_[static_cast<std::size_t>(rank_)];
-  for (const auto& [source, target] : {std::pair<ConstMatrixView, Matrix*>{x_, &send_x_}, {y_, &send_y_}})
-    copy_columns(source, target->view(), static_cast<std::int64_t>(wanted.size()),
-                 [&](std::int64_t k) { return wanted[static_cast<std::size_t>(k)] - first; },
+  const std::int64_t first = firsts_[me];
+  const auto shard_column = [&](std::int64_t k) { return wanted[static_cast<std::size_t>(k)] - first; };
+  const auto count = static_cast<std::int64_t>(wanted.size());
+  for (const auto& [source, sent_to, kept_in] :
+       {std::tuple<ConstMatrixView, Matrix*, Matrix*>{x_, &send_x_, &x}, {y_, &send_y_, &y}}) {
+    copy_columns(source, sent_to->view(), count, shard_column,
                  [&](std::int64_t k) { return send_columns_[static_cast<std::size_t>(k)]; });
+    copy_columns(source, kept_in->view(), count, shard_column,
+                 [&](std::int64_t k) { return kept_columns_[static_cast<std::size_t>(k)]; });
+  }
 
   check_mpi(MPI_Alltoallv(send_x_.data(), send_counts_.data(), send_offsets_.data(), x_column_, x.data(),
                           receive_counts_.data(), receive_offsets_.data(), x_column_, comm_),
@@ -126,8 +140,7 @@ void ShardedExamples::exchange(const std::vector<std::int64_t>& wanted, const st
   check_mpi(MPI_Alltoallv(send_y_.data(), send_counts_.data(), send_offsets_.data(), y_column_, y.data(),
                           receive_counts_.data(), receive_offsets_.data(), y_column_, comm_),
             "MPI_Alltoallv");
-  const std::int64_t to_others = sent - send_counts_[static_cast<std::size_t>(rank_)];
-  bytes_sent_ += to_others * (x_.rows() + y_.rows()) * static_cast<std::int64_t>(sizeof(float));
+  bytes_sent_ += static_cast<std::int64_t>(sent) * (x_.rows() + y_.rows()) * static_cast<std::int64_t>(sizeof(float));
 }
 
 void ShardedExamples::fetch_validation(const std::vector<std::int64_t>& held_out, Matrix& x, Matrix& y) {

@@ -49,7 +49,7 @@ class ShardedExamples final : public nn::ExampleShards {
   MPI_Datatype x_column_ = MPI_DATATYPE_NULL, y_column_ = MPI_DATATYPE_NULL;  // one example's floats
   // Kept between epochs, so that an epoch allocates nothing.
   std::vector<int> send_counts_, send_offsets_, receive_counts_, receive_offsets_, next_send_, next_receive_, consumer_;
-  std::vector<std::int64_t> send_columns_, epoch_columns_;
+  std::vector<std::int64_t> send_columns_, kept_columns_, epoch_columns_;
   Matrix send_x_, send_y_, epoch_x_, epoch_y_;
   std::int64_t bytes_sent_ = 0;
 };
