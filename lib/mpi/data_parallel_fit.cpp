@@ -49,17 +49,27 @@ std::uint64_t setup_checksum(const Network& net, const nn::DataFingerprint& x, c
   return fnv1a64(out.buffer().data(), out.buffer().size());
 }
 
+// nn::fit over the ranks of comm once they agreed on the setup: alone, nnk::fit's own steps.
+std::vector<EpochReport> fit_on_ranks(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
+                                      const Optimizer& optimizer, const FitOptions& options,
+                                      const DataParallelOptions& parallel, detail::ShardedExamples* shards) {
+  if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);
+  detail::DataParallelGroup group(comm, parallel.check_replicas, shards);
+  std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
+  if (parallel.traffic != nullptr) {
+    *parallel.traffic = group.traffic();
+    if (shards != nullptr) parallel.traffic->bytes_sent += shards->bytes_sent();
+  }
+  return reports;
+}
+
 }  // namespace
 
 std::vector<EpochReport> fit(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
                              const Optimizer& optimizer, const FitOptions& options, const DataParallelOptions& parallel) {
   check_replicas(comm, setup_checksum(net, sampled_fingerprint(x), sampled_fingerprint(y), optimizer, options),
                  "nnk::mpi::fit: the network, the data, the optimizer and the options (every rank must pass the same)");
-  if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // the same steps, alone
-  detail::DataParallelGroup group(comm, parallel.check_replicas);
-  std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
-  if (parallel.traffic != nullptr) *parallel.traffic = group.traffic();
-  return reports;
+  return fit_on_ranks(net, comm, x, y, optimizer, options, parallel, nullptr);
 }
 
 std::vector<EpochReport> fit_sharded(Network& net, MPI_Comm comm, ConstMatrixView x, ConstMatrixView y,
@@ -71,14 +81,7 @@ std::vector<EpochReport> fit_sharded(Network& net, MPI_Comm comm, ConstMatrixVie
   check_replicas(comm, setup_checksum(net, x_shape, y_shape, optimizer, options),
                  "nnk::mpi::fit_sharded: the network, the rows of x and y, the optimizer and the options (every rank "
                  "must pass the same)");
-  if (detail::size_of(comm) == 1) return nn::fit(net, x, y, optimizer, options, nullptr);  // one shard: the set
-  detail::DataParallelGroup group(comm, parallel.check_replicas, &shards);
-  std::vector<EpochReport> reports = nn::fit(net, x, y, optimizer, options, &group);
-  if (parallel.traffic != nullptr) {
-    *parallel.traffic = group.traffic();
-    parallel.traffic->bytes_sent += shards.bytes_sent();
-  }
-  return reports;
+  return fit_on_ranks(net, comm, x, y, optimizer, options, parallel, &shards);  // alone, the shard is the set
 }
 
 }  // namespace nnk::mpi

@@ -103,7 +103,9 @@ void expect_same_reports(const std::vector<EpochReport>& single, const std::vect
   }
 }
 
-TEST(DataParallelFit, IsBitwiseTheSingleProcessModelForAnyRanksAndThreads) {
+// For every case and 1 and 2 threads per rank: rank_fit's network, steps and reports are the single process's.
+using CaseFit = std::function<std::vector<EpochReport>(Network&, const Case&, const Data&)>;
+void expect_every_case_bitwise(const CaseFit& rank_fit) {
   for (const Case& c : cases()) {
     SCOPED_TRACE(c.name);
     const Data d = data_for(c);
@@ -113,13 +115,18 @@ TEST(DataParallelFit, IsBitwiseTheSingleProcessModelForAnyRanksAndThreads) {
       SCOPED_TRACE("threads per rank " + std::to_string(threads));
       const ScopedNumThreads scoped(threads);
       Network parallel(c.spec);
-      const std::vector<EpochReport> reports =
-          mpi::fit(parallel, MPI_COMM_WORLD, d.x, d.y, c.optimizer, c.options, {.check_replicas = true});
+      const std::vector<EpochReport> reports = rank_fit(parallel, c, d);
       EXPECT_TRUE(same_parameters(single, parallel));
       EXPECT_EQ(single.steps(), parallel.steps());
       expect_same_reports(single_reports, reports);
     }
   }
+}
+
+TEST(DataParallelFit, IsBitwiseTheSingleProcessModelForAnyRanksAndThreads) {
+  expect_every_case_bitwise([](Network& net, const Case& c, const Data& d) {
+    return mpi::fit(net, MPI_COMM_WORLD, d.x, d.y, c.optimizer, c.options, {.check_replicas = true});
+  });
 }
 
 TEST(DataParallelFit, EarlyStoppingAgreesWithOneProcess) {
@@ -261,25 +268,12 @@ ConstMatrixView shard_of(const Matrix& m, Shards shards) {
 }
 
 TEST(ShardedFit, IsBitwiseTheSingleProcessModelForAnyRanksThreadsAndShards) {
-  for (const Case& c : cases()) {
-    SCOPED_TRACE(c.name);
-    const Data d = data_for(c);
-    Network single(c.spec);
-    const std::vector<EpochReport> single_reports = fit(single, d.x, d.y, c.optimizer, c.options);
-    for (const Shards shards : {Shards::Balanced, Shards::Uneven}) {
-      for (const int threads : {1, 2}) {
-        SCOPED_TRACE(std::string(shards == Shards::Balanced ? "balanced" : "uneven") + " shards, threads per rank " +
-                     std::to_string(threads));
-        const ScopedNumThreads scoped(threads);
-        Network parallel(c.spec);
-        const std::vector<EpochReport> reports =
-            mpi::fit_sharded(parallel, MPI_COMM_WORLD, shard_of(d.x, shards), shard_of(d.y, shards), c.optimizer,
-                             c.options, {.check_replicas = true});
-        EXPECT_TRUE(same_parameters(single, parallel));
-        EXPECT_EQ(single.steps(), parallel.steps());
-        expect_same_reports(single_reports, reports);
-      }
-    }
+  for (const Shards shards : {Shards::Balanced, Shards::Uneven}) {
+    SCOPED_TRACE(shards == Shards::Balanced ? "balanced shards" : "uneven shards");
+    expect_every_case_bitwise([shards](Network& net, const Case& c, const Data& d) {
+      return mpi::fit_sharded(net, MPI_COMM_WORLD, shard_of(d.x, shards), shard_of(d.y, shards), c.optimizer,
+                              c.options, {.check_replicas = true});
+    });
   }
 }
 
